@@ -1,0 +1,37 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+import type { Dialect } from './database.ts';
+
+/**
+ * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
+ * that has shipped: add the next.
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  const bytes = dialect === 'postgres' ? sql`bytea` : sql`blob`;
+  // In SQLite only INTEGER PRIMARY KEY is the rowid itself: one b-tree instead of two.
+  const index = dialect === 'postgres' ? sql`bigint` : sql`integer`;
+  return {
+    '0001-log': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('log_entries')
+          .addColumn('idx', index, (c) => c.primaryKey())
+          .addColumn('entry', bytes, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('log_tiles')
+          .addColumn('level', 'integer', (c) => c.notNull())
+          .addColumn('tile_index', 'bigint', (c) => c.notNull())
+          .addColumn('hashes', bytes, (c) => c.notNull())
+          .addPrimaryKeyConstraint('log_tiles_pk', ['level', 'tile_index'])
+          .execute();
+        await db.schema
+          .createTable('log_checkpoints')
+          .addColumn('size', 'bigint', (c) => c.primaryKey())
+          .addColumn('note', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}

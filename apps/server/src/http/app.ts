@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { LogService } from '../log/log.service.ts';
+import { logRoutes } from '../log/log.routes.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { opsRoutes } from '../ops/ops.routes.ts';
+import { adminGuard } from './admin-auth.ts';
+import { errorBody, installErrorHandler } from './error-handler.ts';
+
+/** Bodies are small JSON documents; a statement is at most 64 KiB. */
+const BODY_LIMIT = 256 * 1024;
+
+export type AppDependencies = {
+  log: LogService;
+  metrics: Metrics;
+  adminToken: string;
+  name: string;
+  /** The built web app (apps/web/dist), served for every path that is not API or log. */
+  webRoot: string | undefined;
+  logger: boolean;
+};
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    bodyLimit: BODY_LIMIT,
+    // Proofs and tiles are keyed by numbers in the path or query; keep parsing strict and small.
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  const httpRequests = deps.metrics.counter('allmende_http_requests_total', 'HTTP requests answered.');
+  app.addHook('onResponse', async (_request, reply) => {
+    httpRequests.inc(1, { status: String(reply.statusCode) });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: `${deps.name} — Allmende API`,
+        version: '0.1.0',
+        description:
+          'The JSON API of an Allmende cooperative. The public log is also served per C2SP tlog-tiles under /log/.',
+      },
+      components: {
+        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: '<data>/admin-token' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  logRoutes(app, deps.log, adminGuard(deps.adminToken));
+  opsRoutes(app, deps.log, deps.metrics);
+
+  if (deps.webRoot && existsSync(deps.webRoot)) {
+    await app.register(fastifyStatic, { root: deps.webRoot, wildcard: false, index: false });
+    const isApi = (url: string) => /^\/(api|log|ws)(\/|$|\?)/.test(url);
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method !== 'GET' || isApi(request.url)) {
+        return reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url}`));
+      }
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    });
+  }
+  return app;
+}

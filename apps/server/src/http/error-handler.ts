@@ -1,0 +1,60 @@
+import type { ErrorBody, ErrorCode } from '@allmende/protocol';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from '../errors.ts';
+
+/** Exhaustive: adding an error code without a status is a type error. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  BODY_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  LOG_BAD_REQUEST: 400,
+  LOG_ENTRY_NOT_FOUND: 404,
+  LOG_SIZE_BEYOND_TREE: 400,
+  LOG_BAD_TILE_PATH: 400,
+  LOG_TILE_NOT_FOUND: 404,
+  LOG_STATEMENT_INVALID: 400,
+  LOG_STATEMENT_TOO_LARGE: 413,
+  CONFIG_INVALID: 500,
+};
+
+/** Fastify's own errors for malformed requests, in our words. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+};
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(HTTP_STATUS[error.code]).send(errorBody(error.code, error.message));
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'request';
+      const detail = error.validation
+        .map((issue) => `${issue.instancePath || where}: ${issue.message}`)
+        .join('; ');
+      return reply.status(400).send(errorBody('BAD_REQUEST', `invalid ${where}: ${detail}`));
+    }
+    const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (known) return reply.status(HTTP_STATUS[known]).send(errorBody(known, error.message));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send(errorBody('BAD_REQUEST', error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(errorBody('INTERNAL', 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url}`)),
+  );
+}

@@ -1,0 +1,108 @@
+import { fileURLToPath } from 'node:url';
+import { decodeStatement, isStatementProblem } from '@allmende/protocol';
+import type { FastifyInstance } from 'fastify';
+import { type Config, type ConfigOverrides, formatListen, loadConfig } from './config/config.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { AppError } from './errors.ts';
+import { buildApp } from './http/app.ts';
+import { LogRepository } from './log/log.repo.ts';
+import { LogService } from './log/log.service.ts';
+import { Metrics } from './ops/metrics.ts';
+import { prepareDataFolder } from './setup/data-folder.ts';
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export type Cooperative = {
+  config: Config;
+  database: Database;
+  log: LogService;
+  metrics: Metrics;
+  adminToken: string;
+  close(): Promise<void>;
+};
+
+/**
+ * Opens a cooperative's data folder and database: creates keys and the admin token on first
+ * use, runs migrations, and writes the genesis statement `coop.founded` into an empty log.
+ * @throws AppError CONFIG_INVALID when the data folder or database belongs to another log
+ */
+export async function openCooperative(config: Config): Promise<Cooperative> {
+  const secrets = await prepareDataFolder(config.dataDir, config.origin);
+  const database = await openDatabase(config);
+  try {
+    const metrics = new Metrics();
+    const log = await LogService.open({
+      repo: new LogRepository(database.db),
+      signerKey: secrets.signerKey,
+      checkpointIntervalMs: config.checkpointIntervalMs,
+      metrics,
+    });
+    await ensureGenesis(log, config);
+    return {
+      config,
+      database,
+      log,
+      metrics,
+      adminToken: secrets.adminToken,
+      async close() {
+        await log.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function ensureGenesis(log: LogService, config: Config): Promise<void> {
+  if (log.size === 0) {
+    await log.append({
+      type: 'coop.founded',
+      actor: 'coop',
+      body: { name: config.name, origin: config.origin, logKey: log.verifierKey },
+    });
+    return;
+  }
+  const [genesis] = await log.entries(0, 1);
+  const statement = genesis && decodeStatement(genesis.entry);
+  if (!statement || isStatementProblem(statement) || statement.type !== 'coop.founded') {
+    throw new AppError('CONFIG_INVALID', 'the database holds a log that does not begin with coop.founded');
+  }
+  if (statement.body.logKey !== log.verifierKey) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `invalid setting databaseUrl: the database holds the log of ${statement.body.origin}, whose key is not the key in ${config.dataDir}`,
+    );
+  }
+}
+
+export type RunningServer = Cooperative & { url: string; app: FastifyInstance };
+
+/** Starts the whole server: the cooperative, the HTTP API, the log endpoints and the web app. */
+export async function startServer(
+  options: ConfigOverrides & { logger?: boolean; webRoot?: string } = {},
+): Promise<RunningServer> {
+  const { logger = false, webRoot = DEFAULT_WEB_ROOT, ...overrides } = options;
+  const config = await loadConfig(overrides);
+  const coop = await openCooperative(config);
+  const app = await buildApp({ log: coop.log, metrics: coop.metrics, adminToken: coop.adminToken, name: config.name, webRoot, logger });
+  try {
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (error) {
+    await coop.close();
+    throw new AppError('CONFIG_INVALID', `invalid setting listen: cannot listen on ${formatListen(config.listen)}: ${(error as Error).message}`, { cause: error });
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.listen.port;
+  const url = `http://${formatListen({ host: config.listen.host, port })}`;
+  return {
+    ...coop,
+    url,
+    app,
+    async close() {
+      await app.close();
+      await coop.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateNoteKeys } from '@allmende/tlog';
+import { stringify as toToml } from 'smol-toml';
+import { CONFIG_FILE } from '../config/config.ts';
+import { AppError } from '../errors.ts';
+
+/**
+ * The data folder holds what must survive and stay secret: the log's note signer key and the
+ * admin token (both mode 0600), the configuration file, and the SQLite database.
+ */
+export const LOG_KEY_FILE = 'log-key';
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
+export type Secrets = { signerKey: string; adminToken: string };
+
+/**
+ * Creates what is missing in the data folder; never replaces a key or token that exists.
+ * @throws AppError CONFIG_INVALID when the data folder belongs to another origin
+ */
+export async function prepareDataFolder(dataDir: string, origin: string): Promise<Secrets> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const signerKey = await readOrCreate(join(dataDir, LOG_KEY_FILE), async () => {
+    const { signerKey } = await generateNoteKeys(origin);
+    return signerKey;
+  });
+  const keyOrigin = signerKey.split('+')[2];
+  if (keyOrigin !== origin) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `invalid setting origin: the log key in ${dataDir} belongs to "${keyOrigin}", not "${origin}" (a log keeps its origin for life)`,
+    );
+  }
+  const adminToken = await readOrCreate(join(dataDir, ADMIN_TOKEN_FILE), () =>
+    Promise.resolve(randomBytes(32).toString('base64url')),
+  );
+  return { signerKey, adminToken };
+}
+
+/** Writes the settings `allmende init` chose into allmende.toml, keeping what is there. */
+export async function writeConfigFile(dataDir: string, settings: Record<string, string>): Promise<void> {
+  const path = join(dataDir, CONFIG_FILE);
+  const existing = await readFile(path, 'utf8').catch(() => '');
+  if (existing) return;
+  const header = '# Allmende configuration. Environment variables (ALLMENDE_*) take precedence.\n';
+  await writeFile(path, header + toToml(settings) + '\n', { mode: 0o600 });
+}
+
+async function readOrCreate(path: string, create: () => Promise<string>): Promise<string> {
+  try {
+    const value = (await readFile(path, 'utf8')).trim();
+    if (!value) throw new AppError('CONFIG_INVALID', `${path} is empty`);
+    return value;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const value = await create();
+  // 'wx': if another process created the file meanwhile, fail instead of replacing its secret.
+  await writeFile(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  await chmod(path, 0o600);
+  return value;
+}

@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'react';
+import { useI18n } from '../i18n/i18n.tsx';
+import { Link } from '../router.tsx';
+import { ErrorNotice, Loading } from '../ui/feedback.tsx';
+import { describeFailure } from '../ui/problems.ts';
+import { actorName, summarize } from './statement-text.ts';
+import type { EntriesState } from './use-entries.ts';
+import type { DecodedEntry } from './verify.ts';
+
+export function entryPath(index: number): string {
+  return `/log/entries/${index}`;
+}
+
+export function EntryList({
+  state,
+  onRetry,
+  onLoadOlder,
+}: {
+  state: EntriesState;
+  onRetry: () => void;
+  onLoadOlder: (before: number) => Promise<number | undefined>;
+}) {
+  const { t, formatNumber } = useI18n();
+  const [focusIndex, setFocusIndex] = useState<number>();
+
+  // After "older" loads, move focus to the first new entry so keyboard users continue there.
+  useEffect(() => {
+    if (focusIndex === undefined) return;
+    document.getElementById(`entry-${focusIndex}`)?.focus();
+  }, [focusIndex]);
+
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error' && state.failure) {
+    return <ErrorNotice message={describeFailure(state.failure, t)} onRetry={onRetry} />;
+  }
+  const oldest = state.entries.at(-1)?.index;
+  return (
+    <>
+      <p className="visually-hidden" role="status">
+        {state.added > 0 ? t.log.newEntries(formatNumber(state.added)) : ''}
+      </p>
+      {state.entries.length === 0 ? (
+        <p>{t.log.noEntries}</p>
+      ) : (
+        <ol className="entries">
+          {state.entries.map((entry) => (
+            <EntryItem key={entry.index} entry={entry} />
+          ))}
+        </ol>
+      )}
+      <div className="entries-footer">
+        <p className="muted small">
+          {t.log.showing(formatNumber(state.entries.length), formatNumber(state.size))}
+        </p>
+        {oldest !== undefined && oldest > 0 ? (
+          <button
+            type="button"
+            className="button"
+            aria-disabled={state.older.loading}
+            onClick={() => {
+              if (state.older.loading) return;
+              void onLoadOlder(oldest).then(setFocusIndex);
+            }}
+          >
+            {state.older.loading ? t.app.loading : t.log.showOlder}
+          </button>
+        ) : (
+          state.entries.length > 0 && <p className="muted small">{t.log.beginningReached}</p>
+        )}
+        {state.older.failure && <ErrorNotice message={describeFailure(state.older.failure, t)} />}
+      </div>
+    </>
+  );
+}
+
+function EntryItem({ entry }: { entry: DecodedEntry }) {
+  const { t, formatNumber, formatDateTime } = useI18n();
+  const { statement } = entry;
+  return (
+    <li className="entry">
+      <span className="entry-index" aria-hidden="true">
+        #{formatNumber(entry.index)}
+      </span>
+      <div className="entry-main">
+        <Link to={entryPath(entry.index)} id={`entry-${entry.index}`} className="entry-summary">
+          <span className="visually-hidden">{t.log.entryLink(formatNumber(entry.index))}: </span>
+          {statement ? summarize(statement, t) : t.log.undecodable}
+        </Link>
+        {statement && (
+          <p className="entry-meta">
+            <span className={`type type-${statement.type.replace('.', '-')}`}>
+              {t.statement.types[statement.type]}
+            </span>
+            <span>{t.log.by(actorName(statement.actor, t))}</span>
+            <time dateTime={statement.time}>{formatDateTime(statement.time)}</time>
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}

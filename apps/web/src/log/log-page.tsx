@@ -1,0 +1,42 @@
+import { useMemo } from 'react';
+import { useI18n } from '../i18n/i18n.tsx';
+import { useDocumentTitle } from '../ui/document-title.ts';
+import { CheckpointCard } from './checkpoint-card.tsx';
+import { EntryList } from './entry-list.tsx';
+import { GrowthChart } from './growth-chart.tsx';
+import { useCheckpoint } from './use-checkpoint.ts';
+import { useEntries } from './use-entries.ts';
+
+export function LogPage() {
+  const { t } = useI18n();
+  useDocumentTitle(t.log.title);
+  const checkpoint = useCheckpoint();
+  const size = checkpoint.state.status === 'ready' ? checkpoint.state.checkpoint.size : undefined;
+  const entries = useEntries(size);
+  const times = useMemo(
+    () =>
+      entries.state.entries.flatMap((e) =>
+        e.statement ? [{ index: e.index, time: e.statement.time }] : [],
+      ),
+    [entries.state.entries],
+  );
+
+  return (
+    <>
+      <h1>{t.log.title}</h1>
+      <p className="lead">{t.log.intro}</p>
+      <div className="log-layout">
+        <CheckpointCard state={checkpoint.state} onRetry={checkpoint.retry} />
+        <section className="card" aria-labelledby="entries-heading">
+          <h2 id="entries-heading">{t.log.latestEntries}</h2>
+          {times.length > 0 && <GrowthChart entries={times} />}
+          <EntryList
+            state={entries.state}
+            onRetry={entries.retry}
+            onLoadOlder={entries.loadOlder}
+          />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,247 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { AppendReply } from '@allmende/protocol';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/src/server.ts';
+
+// The public log as a visitor sees it: the real server, the built app, and headless Chromium
+// checking proofs with the same code the app ships.
+
+const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Set to a folder to keep screenshots of every page and size for a look at the design. */
+const SCREENSHOTS = process.env.ALLMENDE_WEB_SCREENSHOTS;
+
+const NOTICES = {
+  umlauts: 'Wartung am Mittwoch: Der Mailserver wird über Nacht neu gestartet. Grüße, Jörg',
+  script: '<script>window.__pwned = true</script> is only text here',
+  plain: 'The quarterly costs are published in the wiki.',
+} as const;
+
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+const index: Record<keyof typeof NOTICES, number> = { umlauts: -1, script: -1, plain: -1 };
+/** Entries in the log so far: the genesis statement and every notice appended. */
+let logSize = 1;
+
+async function appendNotice(text: string): Promise<number> {
+  const response = await fetch(`${server.url}/api/log/notices`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  expect(response.status).toBe(200);
+  const reply = AppendReply.parse(await response.json());
+  logSize = Math.max(logSize, reply.index + 1);
+  return reply.index;
+}
+
+async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-GB', ...options });
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => {
+    throw new Error(`unexpected dialog: ${dialog.message()}`);
+  });
+  return page;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function expectNoAxeViolations(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  expect(
+    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+  ).toEqual([]);
+}
+
+async function hasHorizontalOverflow(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+}
+
+/** Waits until the log page shows a verified checkpoint covering every appended notice. */
+async function openLog(page: Page, path = '/'): Promise<void> {
+  await page.goto(server.url + path);
+  await page.getByText(`${logSize} entries`, { exact: true }).waitFor();
+  await page.getByText(/^Verified in your browser with the log key/).waitFor();
+}
+
+beforeAll(async () => {
+  await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  dataDir = await mkdtemp(join(tmpdir(), 'allmende-web-'));
+  server = await startServer({ dataDir, listen: '127.0.0.1:0', origin: 'coop.test/log' });
+  index.umlauts = await appendNotice(NOTICES.umlauts);
+  index.script = await appendNotice(NOTICES.script);
+  index.plain = await appendNotice(NOTICES.plain);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the public log in the browser', () => {
+  it('shows the signed checkpoint and the notices, newest first, as text', async () => {
+    const page = await openPage();
+    await openLog(page);
+
+    expect(await page.title()).toBe('Public log · Allmende');
+    await page.locator('pre').filter({ hasText: 'coop.test/log' }).waitFor();
+    const links = page.locator('.entries a');
+    const names = await links.allTextContents();
+    expect(names[0]).toContain(NOTICES.plain);
+    expect(names[1]).toContain(NOTICES.script);
+    expect(names[2]).toContain(NOTICES.umlauts);
+    expect(names.at(-1)).toContain('was founded');
+    // The notice's markup is shown, not run.
+    expect(await page.locator('main script').count()).toBe(0);
+    expect(await page.evaluate(() => 'pwned' in window && (window as { __pwned?: boolean }).__pwned)).toBe(false);
+    await page.getByRole('img', { name: 'Growth of the log' }).waitFor();
+    await screenshot(page, 'log-desktop');
+  });
+
+  it('follows new entries as they are appended', async () => {
+    const page = await openPage();
+    await openLog(page);
+    const text = 'A notice that arrives while the page is open.';
+    await appendNotice(text);
+    await page.getByRole('link', { name: text }).waitFor();
+  });
+
+  it('decodes a notice and verifies its inclusion proof in the browser', async () => {
+    const page = await openPage();
+    await openLog(page);
+    await page.getByRole('link', { name: NOTICES.umlauts }).click();
+    await page.waitForURL(`${server.url}/log/entries/${index.umlauts}`);
+
+    const status = page.getByRole('status').filter({ hasText: 'Verified' });
+    await status.waitFor();
+    expect(await status.textContent()).toContain(`Entry ${index.umlauts} is included`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      `Entry ${index.umlauts}`,
+    );
+    await page.locator('dd', { hasText: NOTICES.umlauts }).waitFor();
+    const json = await page.locator('pre.json').textContent();
+    expect(JSON.parse(json ?? '')).toMatchObject({ type: 'notice', body: { text: NOTICES.umlauts } });
+    expect(await page.locator('.steps .step-done').count()).toBe(6);
+    expect(await page.locator('.hashes li').count()).toBeGreaterThan(0);
+    await screenshot(page, 'entry-desktop');
+  });
+
+  it('opens an entry page from its address', async () => {
+    const page = await openPage();
+    await page.goto(`${server.url}/log/entries/${index.script}`);
+    await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    await page.locator('dd', { hasText: NOTICES.script }).waitFor();
+  });
+
+  it('shows a failure, not "verified", when a proof hash is tampered with', async () => {
+    const page = await openPage();
+    await page.route('**/api/log/proof/inclusion?*', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { proof: string[] };
+      const first = Buffer.from(body.proof[0] ?? '', 'base64');
+      first[0] = (first[0] ?? 0) ^ 0x01;
+      body.proof[0] = first.toString('base64');
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto(`${server.url}/log/entries/${index.umlauts}`);
+    const status = page.getByRole('status').filter({ hasText: 'Verification failed' });
+    await status.waitFor();
+    expect(await status.textContent()).toContain('inclusion proof does not hold');
+    expect(await page.getByText('Verified', { exact: true }).count()).toBe(0);
+    expect(await page.locator('.steps .step-failed').textContent()).toContain(
+      'Check the proof against',
+    );
+    await screenshot(page, 'entry-tampered');
+  });
+
+  it('shows a checkpoint whose signature does not verify as not verified', async () => {
+    const page = await openPage();
+    await page.route('**/api/log/info', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { checkpoint: string };
+      // Sign for a different tree: change the size line of the note, keep the signature.
+      body.checkpoint = body.checkpoint.replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`);
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto(server.url);
+    await page.getByText(/^Not verified: /).waitFor();
+    expect(await page.getByText(/^Verified in your browser/).count()).toBe(0);
+  });
+
+  it('speaks German to a German browser and switches to English', async () => {
+    const page = await openPage({ locale: 'de-DE' });
+    await page.goto(server.url);
+    await page.getByRole('heading', { level: 1, name: 'Öffentliches Protokoll' }).waitFor();
+    await page.getByText(/^In Ihrem Browser mit dem Protokollschlüssel/).waitFor();
+    await page.getByRole('heading', { name: 'Neueste Einträge' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    await screenshot(page, 'log-german');
+
+    await page.getByRole('group', { name: 'Sprache' }).getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Public log' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Public log' }).waitFor();
+  });
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const page = await openPage({ viewport: { width: 375, height: 740 }, isMobile: true });
+    await openLog(page);
+    expect(await hasHorizontalOverflow(page)).toBe(false);
+    await screenshot(page, 'log-phone');
+
+    await page.goto(`${server.url}/log/entries/0`);
+    await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    expect(await hasHorizontalOverflow(page)).toBe(false);
+    await screenshot(page, 'entry-phone');
+  });
+
+  it('passes axe-core on the log and entry pages', async () => {
+    const page = await openPage();
+    await openLog(page);
+    await expectNoAxeViolations(page);
+
+    await page.goto(`${server.url}/log/entries/${index.umlauts}`);
+    await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    await expectNoAxeViolations(page);
+  });
+
+  it('shows a not-found page for unknown addresses', async () => {
+    const page = await openPage();
+    await page.goto(`${server.url}/no/such/page`);
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    await page.getByRole('link', { name: 'Go to the public log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Public log' }).waitFor();
+  });
+
+  it('shows why an entry beyond the log cannot be verified', async () => {
+    const page = await openPage();
+    await page.goto(`${server.url}/log/entries/999999`);
+    await page.getByRole('status').filter({ hasText: 'Verification failed' }).waitFor();
+  });
+});

@@ -1,0 +1,49 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'bench/work/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    // Libraries stay pure: they never reach into the apps (DESIGN.md, "Parts").
+    files: ['packages/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@allmende/server', '@allmende/cli', '@allmende/web', '**/apps/**'] }],
+    },
+  },
+  {
+    // The log library runs in the browser: no Node built-ins except behind the #sha256 import map.
+    files: ['packages/tlog/src/**'],
+    ignores: ['packages/tlog/src/sha256-node.ts', 'packages/tlog/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', '@allmende/*'] }],
+    },
+  },
+  {
+    // Only repositories touch the database (STYLE.md, "Layout").
+    files: ['apps/server/src/**'],
+    ignores: ['apps/server/src/**/*.repo.ts', 'apps/server/src/db/**', 'apps/server/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'kysely', allowTypeImportsOnly: true }] }],
+    },
+  },
+  {
+    files: ['apps/web/src/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Every error the API answers with. Codes are SCREAMING_SNAKE, prefixed by their domain; the
+ * server maps each to an HTTP status with an exhaustive Record (apps/server/src/http/errors.ts).
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'BODY_TOO_LARGE',
+  'NOT_FOUND',
+  'UNAUTHORIZED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'LOG_BAD_REQUEST',
+  'LOG_ENTRY_NOT_FOUND',
+  'LOG_SIZE_BEYOND_TREE',
+  'LOG_BAD_TILE_PATH',
+  'LOG_TILE_NOT_FOUND',
+  'LOG_STATEMENT_INVALID',
+  'LOG_STATEMENT_TOO_LARGE',
+  'CONFIG_INVALID',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,4 @@
+export * from './canonical-json.ts';
+export * from './errors.ts';
+export * from './log-api.ts';
+export * from './statement.ts';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { MAX_NOTICE_CHARS, Statement } from './statement.ts';
+
+/** JSON shapes of `/api/log/*`, shared by the server, the CLI and the web app. */
+
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+/** Sizes and indexes arrive as query strings; anything but a plain decimal is a bad request. */
+const Count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const LogInfo = z.object({
+  origin: z.string(),
+  verifierKey: z.string(),
+  size: z.number().int(),
+  rootHash: Base64,
+  /** The signed note served at /log/checkpoint, with every cosignature the server holds. */
+  checkpoint: z.string(),
+});
+export type LogInfo = z.infer<typeof LogInfo>;
+
+export const EntriesQuery = z.object({
+  start: Count.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Newest first, from `start` (or the end) downwards: how the web app pages back in time. */
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+
+export const LogEntry = z.object({
+  index: z.number().int(),
+  /** The entry exactly as it is in the log, so that a client can hash it itself. */
+  entry: Base64,
+  leafHash: Base64,
+  statement: Statement,
+});
+export type LogEntry = z.infer<typeof LogEntry>;
+
+export const EntriesPage = z.object({ size: z.number().int(), entries: z.array(LogEntry) });
+export type EntriesPage = z.infer<typeof EntriesPage>;
+
+export const InclusionQuery = z.object({ index: Count, size: Count.optional() });
+export const InclusionProof = z.object({
+  index: z.number().int(),
+  size: z.number().int(),
+  leafHash: Base64,
+  rootHash: Base64,
+  proof: z.array(Base64),
+});
+export type InclusionProof = z.infer<typeof InclusionProof>;
+
+export const ConsistencyQuery = z.object({ from: Count, to: Count.optional() });
+export const ConsistencyProof = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  fromRootHash: Base64,
+  toRootHash: Base64,
+  proof: z.array(Base64),
+});
+export type ConsistencyProof = z.infer<typeof ConsistencyProof>;
+
+export const NoticeRequest = z.strictObject({ text: z.string().max(MAX_NOTICE_CHARS) });
+export const AppendReply = z.object({ index: z.number().int(), leafHash: Base64 });
+export type AppendReply = z.infer<typeof AppendReply>;

@@ -1,0 +1,182 @@
+import { concatBytes, encodeUtf8, isBytes } from './bytes.ts';
+import { parseCheckpoint } from './checkpoint.ts';
+import {
+  ED25519_PUBLIC_KEY_SIZE,
+  ED25519_SIGNATURE_SIZE,
+  ed25519Verifier,
+  importSeed,
+  signEd25519,
+} from './ed25519.ts';
+import { TlogError } from './errors.ts';
+import {
+  ALG_COSIGNATURE_V1,
+  formatSignatureLine,
+  formatVerifierKey,
+  noteKeyId,
+  requireKeyName,
+  type VerifierKey,
+} from './keys.ts';
+import { isIndex } from './numbers.ts';
+
+// C2SP tlog-cosignature, the Ed25519 cosignature v1 (signature type 0x04): a witness's
+// timestamped statement that a checkpoint is the largest consistent tree it has seen of a log.
+
+const TIMESTAMP_SIZE = 8;
+
+/** Size of an Ed25519 cosignature: a uint64 timestamp and a 64-byte signature. */
+export const COSIGNATURE_SIZE = TIMESTAMP_SIZE + ED25519_SIGNATURE_SIZE;
+
+/** A cosignature, and the note signature line that carries it. */
+export type Cosignature = {
+  /** `timestamped_signature`: the big-endian uint64 timestamp, then the Ed25519 signature. */
+  cosignature: Uint8Array;
+  /** `— <name> base64(key ID ‖ cosignature)` and a newline, to append to the signed note. */
+  line: string;
+};
+
+/**
+ * The key ID of an Ed25519 cosigner: the first 4 bytes of
+ * SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key) (C2SP tlog-cosignature, "Format").
+ *
+ * @throws {TlogError} TLOG_BAD_KEY if the name is not a valid key name or the public key is not
+ *   32 bytes.
+ */
+export function cosignatureKeyId(name: string, publicKey: Uint8Array): Uint8Array {
+  requirePublicKey(publicKey);
+  return noteKeyId(name, ALG_COSIGNATURE_V1, publicKey);
+}
+
+/**
+ * The verifier key of an Ed25519 cosigner, `<name>+<key ID>+base64(0x04 ‖ public key)` (C2SP
+ * tlog-cosignature, "Format"). {@link parseVerifierKey} reads it back.
+ *
+ * @throws {TlogError} TLOG_BAD_KEY if the name is not a valid key name or the public key is not
+ *   32 bytes.
+ */
+export function cosignatureVerifierKey(name: string, publicKey: Uint8Array): string {
+  requirePublicKey(publicKey);
+  return formatVerifierKey(name, ALG_COSIGNATURE_V1, publicKey);
+}
+
+/**
+ * The message an Ed25519 cosigner signs (C2SP tlog-cosignature, "Ed25519 signed message"):
+ * `cosignature/v1\ntime <timestamp>\n` followed by the whole checkpoint text, extension lines
+ * included.
+ *
+ * @throws {TlogError} TLOG_BAD_CHECKPOINT if the text is not a checkpoint; TLOG_BAD_ARGUMENT if
+ *   the timestamp is not an integer from 0 to 2^53-1.
+ */
+export function cosignatureMessage(checkpointText: string, timestamp: number): Uint8Array {
+  parseCheckpoint(checkpointText);
+  if (!isIndex(timestamp)) {
+    throw new TlogError('TLOG_BAD_ARGUMENT', 'timestamp must be an integer from 0 to 2^53-1');
+  }
+  return cosignedMessage(encodeUtf8(checkpointText), timestamp);
+}
+
+function cosignedMessage(text: Uint8Array, timestamp: number): Uint8Array {
+  return concatBytes(encodeUtf8(`cosignature/v1\ntime ${timestamp}\n`), text);
+}
+
+/**
+ * Cosigns a checkpoint with an Ed25519 cosigner key (C2SP tlog-cosignature).
+ *
+ * @param checkpointText - the checkpoint note text, without signatures.
+ * @param timestamp - POSIX seconds.
+ * @param seed - the cosigner's 32-byte Ed25519 private key seed.
+ * @param name - the cosigner's key name.
+ * @throws {TlogError} TLOG_BAD_CHECKPOINT if the text is not a checkpoint; TLOG_BAD_ARGUMENT if
+ *   the timestamp is not an integer from 0 to 2^53-1; TLOG_BAD_KEY if the seed is not 32 bytes or
+ *   the name is not a valid key name.
+ */
+export async function signCosignature(
+  checkpointText: string,
+  timestamp: number,
+  seed: Uint8Array,
+  name: string,
+): Promise<Cosignature> {
+  requireKeyName(name);
+  const message = cosignatureMessage(checkpointText, timestamp);
+  const { privateKey, publicKey } = await importSeed(seed);
+  const signature = await signEd25519(privateKey, message);
+  const cosignature = concatBytes(encodeTimestamp(timestamp), signature);
+  const keyId = noteKeyId(name, ALG_COSIGNATURE_V1, publicKey);
+  return { cosignature, line: formatSignatureLine(name, keyId, cosignature) };
+}
+
+/**
+ * Verifies an Ed25519 cosignature of a checkpoint and returns its timestamp.
+ *
+ * @param cosignature - the 72 bytes after the key ID in the signature line.
+ * @returns the timestamp, in POSIX seconds.
+ * @throws {TlogError} TLOG_BAD_SIGNATURE if the cosignature is not 72 bytes, its timestamp
+ *   exceeds 2^53-1 or its signature is invalid; TLOG_BAD_CHECKPOINT if the text is not a
+ *   checkpoint; TLOG_BAD_KEY if the public key is not 32 bytes.
+ */
+export async function verifyCosignature(
+  checkpointText: string,
+  cosignature: Uint8Array,
+  publicKey: Uint8Array,
+): Promise<number> {
+  parseCheckpoint(checkpointText);
+  requirePublicKey(publicKey);
+  const verify = cosignatureVerify(publicKey);
+  if (!isBytes(cosignature) || !(await verify(encodeUtf8(checkpointText), cosignature))) {
+    throw new TlogError('TLOG_BAD_SIGNATURE', 'invalid cosignature');
+  }
+  return decodeTimestamp(cosignature)!;
+}
+
+/**
+ * A note verifier for an Ed25519 cosigner, for {@link openNote}.
+ *
+ * @throws {TlogError} TLOG_BAD_KEY if the name is not a valid key name or the public key is not
+ *   32 bytes.
+ */
+export function cosignatureVerifier(name: string, publicKey: Uint8Array): VerifierKey {
+  const keyId = cosignatureKeyId(name, publicKey);
+  return {
+    name,
+    keyId,
+    algorithm: ALG_COSIGNATURE_V1,
+    publicKey: publicKey.slice(),
+    verify: cosignatureVerify(publicKey),
+  };
+}
+
+function cosignatureVerify(
+  publicKey: Uint8Array,
+): (text: Uint8Array, cosignature: Uint8Array) => Promise<boolean> {
+  const verify = ed25519Verifier(publicKey);
+  return async (text, cosignature) => {
+    const timestamp = decodeTimestamp(cosignature);
+    if (timestamp === undefined) {
+      return false;
+    }
+    return verify(cosignedMessage(text, timestamp), cosignature.subarray(TIMESTAMP_SIZE));
+  };
+}
+
+function encodeTimestamp(timestamp: number): Uint8Array {
+  const bytes = new Uint8Array(TIMESTAMP_SIZE);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, Math.floor(timestamp / 0x1_0000_0000));
+  view.setUint32(4, timestamp % 0x1_0000_0000);
+  return bytes;
+}
+
+/** The timestamp of a 72-byte cosignature; undefined for other lengths or beyond 2^53-1. */
+function decodeTimestamp(cosignature: Uint8Array): number | undefined {
+  if (cosignature.length !== COSIGNATURE_SIZE) {
+    return undefined;
+  }
+  const view = new DataView(cosignature.buffer, cosignature.byteOffset, TIMESTAMP_SIZE);
+  const timestamp = view.getUint32(0) * 0x1_0000_0000 + view.getUint32(4);
+  return isIndex(timestamp) ? timestamp : undefined;
+}
+
+function requirePublicKey(publicKey: unknown): asserts publicKey is Uint8Array {
+  if (!isBytes(publicKey) || publicKey.length !== ED25519_PUBLIC_KEY_SIZE) {
+    throw new TlogError('TLOG_BAD_KEY', 'an Ed25519 public key is 32 bytes');
+  }
+}
