@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError, loadConfig, openCooperative, startServer, writeConfigFile } from '@allmende/server';
-import { runVerifyCommand } from './verify/command.ts';
 
 const USAGE = `allmende — the operating system of an internet cooperative
 
@@ -85,6 +84,7 @@ const COMMANDS: Record<string, Command> = {
     positionals: 1,
     async run(values, [url = '']) {
       if (!values.key) throw new UsageError('log verify needs --key VKEY (print it with `allmende log key`)');
+      const { runVerifyCommand } = await import('./verify/command.ts');
       return runVerifyCommand({ url, key: str(values.key)!, previous: str(values.previous), cache: str(values.cache) });
     },
   },

@@ -71,7 +71,9 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
     .analyze();
   expect(
-    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    ),
   ).toEqual([]);
 }
 
@@ -93,7 +95,11 @@ beforeAll(async () => {
   index.umlauts = await appendNotice(NOTICES.umlauts);
   index.script = await appendNotice(NOTICES.script);
   index.plain = await appendNotice(NOTICES.plain);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -117,7 +123,9 @@ describe('the public log in the browser', () => {
     expect(names.at(-1)).toContain('was founded');
     // The notice's markup is shown, not run.
     expect(await page.locator('main script').count()).toBe(0);
-    expect(await page.evaluate(() => 'pwned' in window && (window as { __pwned?: boolean }).__pwned)).toBe(false);
+    expect(
+      await page.evaluate(() => 'pwned' in window && (window as { __pwned?: boolean }).__pwned),
+    ).toBe(false);
     await page.getByRole('img', { name: 'Growth of the log' }).waitFor();
     await screenshot(page, 'log-desktop');
   });
@@ -144,7 +152,10 @@ describe('the public log in the browser', () => {
     );
     await page.locator('dd', { hasText: NOTICES.umlauts }).waitFor();
     const json = await page.locator('pre.json').textContent();
-    expect(JSON.parse(json ?? '')).toMatchObject({ type: 'notice', body: { text: NOTICES.umlauts } });
+    expect(JSON.parse(json ?? '')).toMatchObject({
+      type: 'notice',
+      body: { text: NOTICES.umlauts },
+    });
     expect(await page.locator('.steps .step-done').count()).toBe(6);
     expect(await page.locator('.hashes li').count()).toBeGreaterThan(0);
     await screenshot(page, 'entry-desktop');
@@ -184,7 +195,10 @@ describe('the public log in the browser', () => {
       const response = await route.fetch();
       const body = (await response.json()) as { checkpoint: string };
       // Sign for a different tree: change the size line of the note, keep the signature.
-      body.checkpoint = body.checkpoint.replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`);
+      body.checkpoint = body.checkpoint.replace(
+        /\n(\d+)\n/,
+        (_, n: string) => `\n${Number(n) + 1}\n`,
+      );
       await route.fulfill({ response, json: body });
     });
     await page.goto(server.url);
@@ -201,7 +215,10 @@ describe('the public log in the browser', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     await screenshot(page, 'log-german');
 
-    await page.getByRole('group', { name: 'Sprache' }).getByRole('button', { name: 'English' }).click();
+    await page
+      .getByRole('group', { name: 'Sprache' })
+      .getByRole('button', { name: 'English' })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Public log' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
 

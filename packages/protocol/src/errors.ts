@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const ERROR_CODES = [
   'BAD_REQUEST',
   'BODY_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'NOT_FOUND',
   'UNAUTHORIZED',
   'INTERNAL',

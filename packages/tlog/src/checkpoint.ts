@@ -1,4 +1,4 @@
-import { encodeBase64, hasControlCharacters, isHash, tryDecodeBase64 } from './bytes.ts';
+import { encodeBase64, hasControlCharacters, isArray, isHash, tryDecodeBase64 } from './bytes.ts';
 import { TlogError } from './errors.ts';
 import { isIndex } from './numbers.ts';
 
@@ -40,7 +40,7 @@ export function formatCheckpoint(checkpoint: {
   if (!isHash(rootHash)) {
     throw new TlogError('TLOG_BAD_CHECKPOINT', 'root hash must be 32 bytes');
   }
-  if (!Array.isArray(extensions) || !extensions.every(isLine)) {
+  if (!isArray(extensions) || !extensions.every(isLine)) {
     throw new TlogError('TLOG_BAD_CHECKPOINT', 'extension lines must be non-empty lines');
   }
   return [origin, String(size), encodeBase64(rootHash), ...extensions]

@@ -1,5 +1,5 @@
 import { sha256 } from '#sha256';
-import { bytesEqual, isBytes, isHash } from './bytes.ts';
+import { bytesEqual, isArray, isBytes, isHash } from './bytes.ts';
 import { TlogError } from './errors.ts';
 import {
   bitLength,
@@ -73,7 +73,7 @@ export function emptyTreeHash(): Uint8Array {
  * @throws {TlogError} TLOG_BAD_ARGUMENT if an element is not a 32-byte hash.
  */
 export function treeHash(leafHashes: readonly Uint8Array[]): Uint8Array {
-  if (!Array.isArray(leafHashes)) {
+  if (!isArray(leafHashes)) {
     throw new TlogError('TLOG_BAD_ARGUMENT', 'leaf hashes must be an array');
   }
   leafHashes.forEach((hash, i) => requireHash(hash, `leaf hash ${i}`));
@@ -391,7 +391,7 @@ function requireHash(value: unknown, what: string): asserts value is Uint8Array 
 }
 
 function requireProof(proof: unknown): asserts proof is readonly Uint8Array[] {
-  if (!Array.isArray(proof) || !proof.every(isHash)) {
+  if (!isArray(proof) || !proof.every(isHash)) {
     throw new TlogError('TLOG_BAD_PROOF', 'proof must be an array of 32-byte hashes');
   }
 }

@@ -5,6 +5,7 @@ import {
   encodeHex,
   encodeUtf8,
   hasControlCharacters,
+  isArray,
   isBytes,
   tryDecodeBase64,
   tryDecodeUtf8,
@@ -286,7 +287,7 @@ export async function openNote(
 }
 
 function indexVerifiers(verifiers: readonly NoteVerifier[]): Map<string, NoteVerifier[]> {
-  if (!Array.isArray(verifiers) || !verifiers.every(isNoteVerifier)) {
+  if (!isArray(verifiers) || !verifiers.every(isNoteVerifier)) {
     throw new TlogError(
       'TLOG_BAD_ARGUMENT',
       'verifiers must be objects with a key name, a 4-byte key ID and a verify function',

@@ -1,4 +1,4 @@
-import { isBytes } from './bytes.ts';
+import { isArray, isBytes } from './bytes.ts';
 import { TlogError } from './errors.ts';
 import { HASH_SIZE, treeHash, type NodeId } from './merkle.ts';
 import { isIndex, requireIndex } from './numbers.ts';
@@ -281,7 +281,7 @@ export function tileHashCount(bytes: Uint8Array): number {
  *   at most 65535 bytes.
  */
 export function encodeEntryBundle(entries: readonly Uint8Array[]): Uint8Array {
-  if (!Array.isArray(entries) || entries.length === 0 || entries.length > TILE_WIDTH) {
+  if (!isArray(entries) || entries.length === 0 || entries.length > TILE_WIDTH) {
     throw new TlogError('TLOG_BAD_ARGUMENT', 'an entry bundle holds 1 to 256 entries');
   }
   let length = 0;

@@ -58,15 +58,25 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   logRoutes(app, deps.log, adminGuard(deps.adminToken));
   opsRoutes(app, deps.log, deps.metrics);
 
-  if (deps.webRoot && existsSync(deps.webRoot)) {
-    await app.register(fastifyStatic, { root: deps.webRoot, wildcard: false, index: false });
-    const isApi = (url: string) => /^\/(api|log|ws)(\/|$|\?)/.test(url);
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method !== 'GET' || isApi(request.url)) {
-        return reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url}`));
-      }
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  // The web app answers every other GET, so that its own routes survive a reload.
+  const web = deps.webRoot && existsSync(deps.webRoot) ? deps.webRoot : undefined;
+  if (web) {
+    await app.register(fastifyStatic, {
+      root: web,
+      wildcard: false,
+      index: false,
+      setHeaders: (response, path) => {
+        // Vite puts a content hash into every asset's name.
+        if (path.includes('/assets/')) response.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      },
     });
   }
+  const isApi = (url: string) => /^\/(api|log|ws)(\/|$|\?)/.test(url);
+  app.setNotFoundHandler((request, reply) => {
+    if (web && request.method === 'GET' && !isApi(request.url)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url}`));
+  });
   return app;
 }

@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/i18n.tsx';
 import { describeFailure, describeProblem } from '../ui/problems.ts';
-import { encodeBase64 } from './base64.ts';
+import { encodeBase64 } from '@allmende/tlog';
 import type { CheckpointState } from './use-checkpoint.ts';
 import { Loading, ErrorNotice } from '../ui/feedback.tsx';
 

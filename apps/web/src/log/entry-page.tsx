@@ -5,7 +5,7 @@ import type { Messages } from '../i18n/messages.ts';
 import { Link } from '../router.tsx';
 import { useDocumentTitle } from '../ui/document-title.ts';
 import { describeProblem } from '../ui/problems.ts';
-import { encodeBase64 } from './base64.ts';
+import { encodeBase64 } from '@allmende/tlog';
 import { entryPath } from './entry-list.tsx';
 import { actorName } from './statement-text.ts';
 import {

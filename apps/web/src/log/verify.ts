@@ -7,6 +7,7 @@ import {
   type Statement,
 } from '@allmende/protocol';
 import {
+  decodeBase64,
   leafHash,
   openNote,
   parseCheckpoint,
@@ -20,7 +21,6 @@ import {
   fetchLogInfo,
   type ApiFailure,
 } from '../api/client.ts';
-import { decodeBase64, equalBytes } from './base64.ts';
 
 /**
  * What this browser itself checked about the log. Everything here is computed from bytes the
@@ -100,6 +100,10 @@ export async function verifyCheckpoint(info: LogInfo): Promise<CheckpointView> {
     view.problem = { kind: 'origin-mismatch', expected: info.origin, actual: checkpoint.origin };
   }
   return view;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 function safeDecode(base64: string): Uint8Array | undefined {

@@ -1,0 +1,482 @@
+import { decodeStatement, isStatementProblem } from '@allmende/protocol';
+import {
+  ALG_ED25519,
+  HASH_SIZE,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  TlogError,
+  decodeEntryBundle,
+  encodeBase64,
+  entriesPath,
+  entryBundlesForSize,
+  nodeFromTiles,
+  openNote,
+  parseCheckpoint,
+  parseVerifierKey,
+  rootFromNodes,
+  subtreeNodes,
+  tileForNode,
+  tilePath,
+  tilesForSize,
+  type Checkpoint,
+  type EntryBundle,
+  type NodeId,
+  type Tile,
+  type VerifierKey,
+} from '@allmende/tlog';
+import { LogClient } from './log-client.ts';
+import { fastLeafHash, fullTileRoot, hashAt } from './tile-hash.ts';
+import { TileCache, defaultCacheDir } from './tile-cache.ts';
+import { VerifyError } from './verify-error.ts';
+
+export { VerifyError, VERIFY_ERROR_CODES, type VerifyErrorCode } from './verify-error.ts';
+
+/** Requests in flight at once: enough to hide latency, few enough to be polite. */
+const DEFAULT_CONCURRENCY = 24;
+/** A checkpoint with a few hundred cosignatures stays far below this. */
+const MAX_CHECKPOINT_BYTES = 1 << 20;
+
+export type VerifyOptions = {
+  /** The log's base URL; `<url>/checkpoint` and `<url>/tile/…` are read (C2SP tlog-tiles). */
+  url: string;
+  /** The log's note verifier key, `<name>+<hex key ID>+<base64 key>`; its name is the origin. */
+  verifierKey: string;
+  /** A signed checkpoint of this log saved earlier, which the current tree must extend. */
+  previous?: string;
+  /** Where downloads and the last verified checkpoint are kept; see {@link defaultCacheDir}. */
+  cacheDir?: string;
+  /** Called as entries are verified. */
+  progress?: (done: number, total: number) => void;
+  fetch?: typeof fetch;
+  concurrency?: number;
+};
+
+/** An earlier checkpoint the verified tree was shown to extend. */
+export type ConsistencyCheck = {
+  /** `previous`: given by the caller; `cache`: the one this cache folder verified last time. */
+  against: 'previous' | 'cache';
+  size: number;
+  rootHash: string;
+};
+
+export type VerifyReport = {
+  url: string;
+  origin: string;
+  size: number;
+  /** Base64, as in the checkpoint. */
+  rootHash: string;
+  /** The verified signed note, as served. */
+  checkpoint: string;
+  entriesChecked: number;
+  /** Hash tiles and entry bundles hashed. */
+  tilesChecked: number;
+  /** Files fetched from the server, the checkpoint included. */
+  downloaded: { files: number; bytes: number };
+  /** Full tiles and bundles read from the cache instead (and hashed all the same). */
+  cached: { files: number; bytes: number };
+  consistency: ConsistencyCheck[];
+  cacheDir: string;
+  /** The cache file of the newly verified checkpoint, unless writing it failed. */
+  savedCheckpoint: string | undefined;
+  /** Problems that did not affect the result, such as a cache that could not be written. */
+  warnings: string[];
+  elapsedMs: number;
+};
+
+type Fetched = { bytes: Uint8Array; cached: boolean; name: string };
+type EarlierCheckpoint = { against: ConsistencyCheck['against']; what: string; checkpoint: Checkpoint };
+
+/**
+ * Verifies a whole log served per C2SP tlog-tiles: the checkpoint's signature, every entry
+ * (RFC 6962 leaf hash and statement validity), every hash tile against the tiles below it, the
+ * root hash, and that the tree extends `previous` and the checkpoint this cache folder verified
+ * last time. Full tiles come from the cache when it has them, and are hashed all the same.
+ *
+ * @throws {VerifyError} on the first problem found, with a message naming it.
+ */
+export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
+  const started = performance.now();
+  const baseUrl = parseBaseUrl(options.url);
+  const verifier = parseKey(options.verifierKey);
+  const client = new LogClient(baseUrl, options.fetch ?? globalThis.fetch);
+
+  const earlier: EarlierCheckpoint[] = [];
+  if (options.previous !== undefined) {
+    const what = 'previous checkpoint';
+    earlier.push({
+      against: 'previous',
+      what,
+      checkpoint: await openCheckpoint(options.previous, verifier, what),
+    });
+  }
+  const cache = await TileCache.open(options.cacheDir ?? defaultCacheDir(baseUrl));
+
+  const note = await client.get('checkpoint', 'checkpoint', MAX_CHECKPOINT_BYTES);
+  const checkpoint = await openCheckpoint(note, verifier, 'checkpoint');
+  const cachedNote = await cache.readCheckpoint();
+  if (cachedNote !== undefined) {
+    const what = `the checkpoint verified last time (${cache.checkpointPath})`;
+    earlier.push({
+      against: 'cache',
+      what,
+      checkpoint: await openCheckpoint(cachedNote, verifier, what),
+    });
+  }
+  for (const { what, checkpoint: old } of earlier) {
+    if (old.size > checkpoint.size) {
+      throw new VerifyError(
+        'VERIFY_INCONSISTENT',
+        `${what} (size ${old.size}) is larger than this one (size ${checkpoint.size}): the log shrank`,
+      );
+    }
+  }
+
+  const tree = new TreeVerifier({
+    size: checkpoint.size,
+    client,
+    cache,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    progress: options.progress,
+    rootSizes: earlier.map((e) => e.checkpoint.size),
+  });
+  await tree.verifyTiles();
+
+  const root = tree.rootHash(checkpoint.size);
+  if (!bytesEqual(root, checkpoint.rootHash)) {
+    throw new VerifyError(
+      'VERIFY_MISMATCH',
+      `checkpoint: root hash mismatch: the tiles hash to ${encodeBase64(root)}, the checkpoint says ${encodeBase64(checkpoint.rootHash)}`,
+    );
+  }
+  // We hold every hash of the new tree, so the old root is recomputed from it directly: a
+  // stronger check than an RFC 6962 consistency proof, and no server proof is needed.
+  const consistency: ConsistencyCheck[] = [];
+  for (const { against, what, checkpoint: old } of earlier) {
+    const oldRoot = tree.rootHash(old.size);
+    if (!bytesEqual(oldRoot, old.rootHash)) {
+      throw new VerifyError(
+        'VERIFY_INCONSISTENT',
+        `${what} (size ${old.size}) is not consistent with this one (size ${checkpoint.size}): the first ${old.size} entries of the log hash to ${encodeBase64(oldRoot)}, not ${encodeBase64(old.rootHash)}; the log forked or was rewritten`,
+      );
+    }
+    consistency.push({ against, size: old.size, rootHash: encodeBase64(old.rootHash) });
+  }
+
+  await tree.saveUpperTiles();
+  const noteText = Buffer.from(note).toString('utf8');
+  await cache.write('checkpoint', noteText);
+  const savedCheckpoint = cache.writeProblem === undefined ? cache.checkpointPath : undefined;
+
+  return {
+    url: baseUrl,
+    origin: checkpoint.origin,
+    size: checkpoint.size,
+    rootHash: encodeBase64(checkpoint.rootHash),
+    checkpoint: noteText,
+    entriesChecked: checkpoint.size,
+    tilesChecked: tree.tilesChecked,
+    downloaded: { files: client.requests, bytes: client.bytes },
+    cached: { files: tree.cachedFiles, bytes: tree.cachedBytes },
+    consistency,
+    cacheDir: cache.dir,
+    savedCheckpoint,
+    warnings: cache.writeProblem === undefined ? [] : [cache.writeProblem],
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/**
+ * Fetches and hashes every tile of a tree of `size`. Hash tiles of level 1 and up (1/256 of the
+ * data) stay in memory; level-0 tiles and entry bundles are checked one pair at a time and
+ * dropped, except the few level-0 tiles that the root hashes of `size` and `rootSizes` need.
+ */
+class TreeVerifier {
+  readonly #size: number;
+  readonly #client: LogClient;
+  readonly #cache: TileCache;
+  readonly #concurrency: number;
+  readonly #progress: ((done: number, total: number) => void) | undefined;
+  readonly #upper = new Map<string, Fetched>();
+  readonly #kept = new Map<number, Uint8Array>();
+  readonly #keep = new Set<number>();
+  tilesChecked = 0;
+  cachedFiles = 0;
+  cachedBytes = 0;
+
+  constructor(options: {
+    size: number;
+    client: LogClient;
+    cache: TileCache;
+    concurrency: number;
+    progress: ((done: number, total: number) => void) | undefined;
+    rootSizes: number[];
+  }) {
+    this.#size = options.size;
+    this.#client = options.client;
+    this.#cache = options.cache;
+    this.#concurrency = options.concurrency;
+    this.#progress = options.progress;
+    for (const size of [this.#size, ...options.rootSizes]) {
+      for (const node of subtreeNodes(0, size)) {
+        if (node.level < TILE_HEIGHT) this.#keep.add(tileForNode(node, this.#size).index);
+      }
+    }
+  }
+
+  /**
+   * Level-0 hashes must be the leaf hashes of the entries; every hash at level L ≥ 1 must be the
+   * root of the full tile below it (C2SP tlog-tiles, "Merkle Tree"). Together that ties every
+   * hash in every tile to the entries.
+   */
+  async verifyTiles(): Promise<void> {
+    const upper = tilesForSize(this.#size).filter((tile) => tile.level > 0);
+    await runPool(upper, this.#concurrency, async (tile) => {
+      const fetched = await this.#get(tilePath(tile), tile.width === TILE_WIDTH, tileName(tile));
+      requireTileLength(fetched, tile.width, this.#cache);
+      this.#upper.set(tileKey(tile.level, tile.index), fetched);
+    });
+    for (const tile of upper) {
+      if (tile.level >= 2) this.#verifyUpperTile(tile);
+    }
+
+    let done = 0;
+    this.#progress?.(0, this.#size);
+    await runPool(entryBundlesForSize(this.#size), this.#concurrency, async (bundle) => {
+      const full = bundle.width === TILE_WIDTH;
+      const tile = { level: 0, index: bundle.index, width: bundle.width };
+      const [entries, hashes] = await Promise.all([
+        this.#get(entriesPath(bundle.index, bundle.width), full, bundleName(bundle)),
+        this.#get(tilePath(tile), full, tileName(tile)),
+      ]);
+      this.#verifyBundle(bundle, entries, hashes);
+      if (this.#keep.has(bundle.index)) this.#kept.set(bundle.index, hashes.bytes);
+      if (full) {
+        if (!entries.cached) await this.#cache.write(entriesPath(bundle.index, bundle.width), entries.bytes);
+        if (!hashes.cached) await this.#cache.write(tilePath(tile), hashes.bytes);
+      }
+      done += bundle.width;
+      this.#progress?.(done, this.#size);
+    });
+  }
+
+  /** The root hash of the first `size` entries, from the verified tiles (RFC 6962 §2.1). */
+  rootHash(size: number): Uint8Array {
+    const readTile = (tile: Tile): Uint8Array => {
+      const bytes =
+        tile.level === 0 ? this.#kept.get(tile.index) : this.#upper.get(tileKey(tile.level, tile.index))?.bytes;
+      if (bytes === undefined) throw new Error(`internal error: tile ${tile.level}/${tile.index} was not kept`);
+      return bytes;
+    };
+    return rootFromNodes(size, (node: NodeId) => nodeFromTiles(node, this.#size, readTile));
+  }
+
+  /** Caches the full hash tiles of level 1 and up, once the root hash has confirmed them. */
+  async saveUpperTiles(): Promise<void> {
+    for (const [key, fetched] of this.#upper) {
+      const [level, index] = key.split('/').map(Number) as [number, number];
+      if (!fetched.cached && fetched.bytes.length === TILE_WIDTH * HASH_SIZE) {
+        await this.#cache.write(tilePath({ level, index, width: TILE_WIDTH }), fetched.bytes);
+      }
+    }
+  }
+
+  async #get(path: string, immutable: boolean, name: string): Promise<Fetched> {
+    if (immutable) {
+      const bytes = await this.#cache.read(path);
+      if (bytes !== undefined) {
+        this.cachedFiles++;
+        this.cachedBytes += bytes.length;
+        return { bytes, cached: true, name };
+      }
+    }
+    return { bytes: await this.#client.get(path, name), cached: false, name };
+  }
+
+  #verifyUpperTile(tile: Tile): void {
+    const parent = this.#upper.get(tileKey(tile.level, tile.index))!;
+    for (let i = 0; i < tile.width; i++) {
+      const child = this.#upper.get(tileKey(tile.level - 1, tile.index * TILE_WIDTH + i))!;
+      if (!hashAt(parent.bytes, i, fullTileRoot(child.bytes))) {
+        throw mismatch(
+          `${parent.name}: hash ${i} is not the root of ${child.name}`,
+          [parent, child],
+          this.#cache,
+        );
+      }
+    }
+    this.tilesChecked++;
+  }
+
+  #verifyBundle(bundle: EntryBundle, entries: Fetched, hashes: Fetched): void {
+    requireTileLength(hashes, bundle.width, this.#cache);
+    let decoded: Uint8Array[];
+    try {
+      decoded = decodeEntryBundle(entries.bytes, bundle.width);
+    } catch (error) {
+      if (!(error instanceof TlogError)) throw error;
+      throw mismatch(`${entries.name}: ${error.message}`, [entries], this.#cache);
+    }
+    const first = bundle.index * TILE_WIDTH;
+    for (let i = 0; i < decoded.length; i++) {
+      const entry = decoded[i]!;
+      if (!hashAt(hashes.bytes, i, fastLeafHash(entry))) {
+        throw mismatch(
+          `entry ${first + i}: leaf hash does not match ${hashes.name} hash ${i}`,
+          [entries, hashes],
+          this.#cache,
+        );
+      }
+      const statement = decodeStatement(entry);
+      if (isStatementProblem(statement)) {
+        throw new VerifyError(
+          'VERIFY_BAD_ENTRY',
+          `entry ${first + i}: not a valid statement (${statement.reason}): ${statement.message.replaceAll('\n', ' ')}${cacheHint([entries], this.#cache)}`,
+        );
+      }
+    }
+    if (bundle.width === TILE_WIDTH) {
+      const parent = this.#upper.get(tileKey(1, Math.floor(bundle.index / TILE_WIDTH)))!;
+      const position = bundle.index % TILE_WIDTH;
+      if (!hashAt(parent.bytes, position, fullTileRoot(hashes.bytes))) {
+        throw mismatch(
+          `${parent.name}: hash ${position} is not the root of ${hashes.name}`,
+          [parent, hashes],
+          this.#cache,
+        );
+      }
+    }
+    this.tilesChecked += 2;
+  }
+}
+
+async function openCheckpoint(
+  note: string | Uint8Array,
+  verifier: VerifierKey,
+  what: string,
+): Promise<Checkpoint> {
+  const key = `${verifier.name}+${Buffer.from(verifier.keyId).toString('hex')}`;
+  let text: string;
+  try {
+    ({ text } = await openNote(note, [verifier]));
+  } catch (error) {
+    if (!(error instanceof TlogError)) throw error;
+    const problem =
+      error.code === 'TLOG_BAD_SIGNATURE'
+        ? `${what} signature invalid: ${error.message} (${key})`
+        : `${what} is not a signed note: ${error.message}`;
+    throw new VerifyError('VERIFY_BAD_CHECKPOINT', problem, { cause: error });
+  }
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = parseCheckpoint(text);
+  } catch (error) {
+    if (!(error instanceof TlogError)) throw error;
+    throw new VerifyError('VERIFY_BAD_CHECKPOINT', `${what} is malformed: ${error.message}`, {
+      cause: error,
+    });
+  }
+  // C2SP tlog-checkpoint: the origin "SHOULD" be the key name; for Allmende it is, so a
+  // checkpoint of another log signed with a key of the same name does not pass.
+  if (checkpoint.origin !== verifier.name) {
+    throw new VerifyError(
+      'VERIFY_BAD_CHECKPOINT',
+      `${what}: origin "${checkpoint.origin}" is not the key name "${verifier.name}"`,
+    );
+  }
+  return checkpoint;
+}
+
+function parseKey(verifierKey: string): VerifierKey {
+  let verifier: VerifierKey;
+  try {
+    verifier = parseVerifierKey(verifierKey.trim());
+  } catch (error) {
+    if (!(error instanceof TlogError)) throw error;
+    throw new VerifyError('VERIFY_BAD_INPUT', `invalid verifier key: ${error.message}`, {
+      cause: error,
+    });
+  }
+  if (verifier.algorithm !== ALG_ED25519) {
+    throw new VerifyError(
+      'VERIFY_BAD_INPUT',
+      'invalid verifier key: a log signs checkpoints with an Ed25519 key (type 0x01), this is a cosigner key',
+    );
+  }
+  return verifier;
+}
+
+function parseBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new VerifyError('VERIFY_BAD_INPUT', `invalid URL "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new VerifyError('VERIFY_BAD_INPUT', `invalid URL "${text}": use http:// or https://`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new VerifyError('VERIFY_BAD_INPUT', `invalid URL "${text}": the log URL takes no query`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function requireTileLength(tile: Fetched, width: number, cache: TileCache): void {
+  if (tile.bytes.length !== width * HASH_SIZE) {
+    throw mismatch(
+      `${tile.name}: ${tile.bytes.length} bytes, expected ${width} hashes of ${HASH_SIZE} bytes`,
+      [tile],
+      cache,
+    );
+  }
+}
+
+function mismatch(problem: string, sources: readonly Fetched[], cache: TileCache): VerifyError {
+  return new VerifyError('VERIFY_MISMATCH', `${problem}${cacheHint(sources, cache)}`);
+}
+
+/** A mismatch on a cached file may be damage on this disk rather than a lying server. */
+function cacheHint(sources: readonly Fetched[], cache: TileCache): string {
+  const cached = sources.filter((source) => source.cached).map((source) => source.name);
+  if (cached.length === 0) return '';
+  return ` (${cached.join(' and ')} read from the cache ${cache.dir}; if the copy there is damaged, delete that folder and run again)`;
+}
+
+function tileName(tile: Tile): string {
+  return `tile ${tile.level}/${tile.index}${tile.width < TILE_WIDTH ? `.p/${tile.width}` : ''}`;
+}
+
+function bundleName(bundle: EntryBundle): string {
+  return `entry bundle ${bundle.index}${bundle.width < TILE_WIDTH ? `.p/${bundle.width}` : ''}`;
+}
+
+function tileKey(level: number, index: number): string {
+  return `${level}/${index}`;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
+/** Runs `work` on every item, at most `concurrency` at a time; stops at the first failure. */
+async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(concurrency, items.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+}
