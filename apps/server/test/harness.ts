@@ -15,8 +15,8 @@ const ADMIN_URL =
 export type TestStore = { dataDir: string; databaseUrl: string | undefined; cleanup(): Promise<void> };
 
 /** A fresh data folder and, for PostgreSQL, a fresh database of its own. */
-export async function createTestStore(dialect: TestDialect): Promise<TestStore> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'allmende-test-'));
+export async function createTestStore(dialect: TestDialect, parent = tmpdir()): Promise<TestStore> {
+  const dataDir = await mkdtemp(join(parent, 'allmende-test-'));
   if (dialect === 'sqlite') {
     return { dataDir, databaseUrl: undefined, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
   }

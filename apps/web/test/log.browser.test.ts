@@ -89,7 +89,14 @@ async function openLog(page: Page, path = '/'): Promise<void> {
 }
 
 beforeAll(async () => {
-  await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  // Vitest sets NODE_ENV=test, with which Vite would bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   dataDir = await mkdtemp(join(tmpdir(), 'allmende-web-'));
   server = await startServer({ dataDir, listen: '127.0.0.1:0', origin: 'coop.test/log' });
   index.umlauts = await appendNotice(NOTICES.umlauts);

@@ -84,7 +84,11 @@ export type VerifyReport = {
 };
 
 type Fetched = { bytes: Uint8Array; cached: boolean; name: string };
-type EarlierCheckpoint = { against: ConsistencyCheck['against']; what: string; checkpoint: Checkpoint };
+type EarlierCheckpoint = {
+  against: ConsistencyCheck['against'];
+  what: string;
+  checkpoint: Checkpoint;
+};
 
 /**
  * Verifies a whole log served per C2SP tlog-tiles: the checkpoint's signature, every entry
@@ -251,7 +255,8 @@ class TreeVerifier {
       this.#verifyBundle(bundle, entries, hashes);
       if (this.#keep.has(bundle.index)) this.#kept.set(bundle.index, hashes.bytes);
       if (full) {
-        if (!entries.cached) await this.#cache.write(entriesPath(bundle.index, bundle.width), entries.bytes);
+        if (!entries.cached)
+          await this.#cache.write(entriesPath(bundle.index, bundle.width), entries.bytes);
         if (!hashes.cached) await this.#cache.write(tilePath(tile), hashes.bytes);
       }
       done += bundle.width;
@@ -263,8 +268,11 @@ class TreeVerifier {
   rootHash(size: number): Uint8Array {
     const readTile = (tile: Tile): Uint8Array => {
       const bytes =
-        tile.level === 0 ? this.#kept.get(tile.index) : this.#upper.get(tileKey(tile.level, tile.index))?.bytes;
-      if (bytes === undefined) throw new Error(`internal error: tile ${tile.level}/${tile.index} was not kept`);
+        tile.level === 0
+          ? this.#kept.get(tile.index)
+          : this.#upper.get(tileKey(tile.level, tile.index))?.bytes;
+      if (bytes === undefined)
+        throw new Error(`internal error: tile ${tile.level}/${tile.index} was not kept`);
       return bytes;
     };
     return rootFromNodes(size, (node: NodeId) => nodeFromTiles(node, this.#size, readTile));

@@ -36,6 +36,7 @@ export const de: Messages = {
     latestEntries: 'Neueste Einträge',
     entryLink: (index) => `Eintrag ${index}`,
     by: (actor) => `von ${actor}`,
+    byCoop: 'von der Kooperative',
     showOlder: 'Ältere Einträge anzeigen',
     beginningReached: 'Sie sind am Anfang des Protokolls angekommen.',
     showing: (shown, total) => `${shown} von ${total} Einträgen werden angezeigt.`,

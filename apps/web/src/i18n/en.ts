@@ -34,6 +34,7 @@ export const en: Messages = {
     latestEntries: 'Latest entries',
     entryLink: (index) => `Entry ${index}`,
     by: (actor) => `by ${actor}`,
+    byCoop: 'by the cooperative',
     showOlder: 'Show older entries',
     beginningReached: 'You have reached the beginning of the log.',
     showing: (shown, total) => `Showing ${shown} of ${total} entries.`,

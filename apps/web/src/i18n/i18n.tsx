@@ -14,12 +14,15 @@ import type { Messages } from './messages.ts';
 
 const CATALOGUES: Record<Locale, Messages> = { en, de };
 
+/** short: lists; precise: to the second; long: the full date, spelled out. */
+export type DateStyle = 'short' | 'precise' | 'long';
+
 export type I18n = {
   locale: Locale;
   t: Messages;
   setLocale: (locale: Locale) => void;
   formatNumber: (n: number) => string;
-  formatDateTime: (iso: string | Date, style?: 'short' | 'long') => string;
+  formatDateTime: (iso: string | Date, style?: DateStyle) => string;
   formatTime: (date: Date) => string;
 };
 
@@ -60,6 +63,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const numbers = new Intl.NumberFormat(locale);
     const dates = {
       short: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+      precise: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }),
       long: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'medium' }),
     };
     const times = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });

@@ -37,6 +37,7 @@ export type Messages = {
     latestEntries: string;
     entryLink: (index: string) => string;
     by: (actor: string) => string;
+    byCoop: string;
     showOlder: string;
     beginningReached: string;
     showing: (shown: string, total: string) => string;

@@ -3,7 +3,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
 import { ErrorNotice, Loading } from '../ui/feedback.tsx';
 import { describeFailure } from '../ui/problems.ts';
-import { actorName, summarize } from './statement-text.ts';
+import { summarize } from './statement-text.ts';
 import type { EntriesState } from './use-entries.ts';
 import type { DecodedEntry } from './verify.ts';
 
@@ -91,7 +91,7 @@ function EntryItem({ entry }: { entry: DecodedEntry }) {
             <span className={`type type-${statement.type.replace('.', '-')}`}>
               {t.statement.types[statement.type]}
             </span>
-            <span>{t.log.by(actorName(statement.actor, t))}</span>
+            <span>{statement.actor === 'coop' ? t.log.byCoop : t.log.by(statement.actor)}</span>
             <time dateTime={statement.time}>{formatDateTime(statement.time)}</time>
           </p>
         )}

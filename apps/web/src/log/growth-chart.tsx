@@ -4,6 +4,7 @@ import { growthOf, growthPaths } from './growth.ts';
 
 const WIDTH = 600;
 const HEIGHT = 160;
+const DAY_MS = 86_400_000;
 
 /**
  * Entries over time, drawn from the entries loaded so far. The SVG scales to any width
@@ -24,8 +25,10 @@ export function GrowthChart({ entries }: { entries: readonly { index: number; ti
   const { line, area, top } = growthPaths(growth, WIDTH, HEIGHT);
   const from = formatNumber(growth.base + 1);
   const to = formatNumber(top);
-  const start = formatDateTime(new Date(growth.start));
-  const end = formatDateTime(new Date(growth.end));
+  // Within a day, minutes alone could label both ends the same.
+  const style = growth.end - growth.start < DAY_MS ? 'precise' : 'short';
+  const start = formatDateTime(new Date(growth.start), style);
+  const end = formatDateTime(new Date(growth.end), style);
   return (
     <figure className="chart">
       <figcaption id={`${id}-title`}>{t.chart.title}</figcaption>

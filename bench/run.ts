@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: runs every benchmark on SQLite and PostgreSQL, writes bench/results/*.json
+ * and prints a table. Figures are measured, never asserted: see bench/README.md.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { DIALECTS } from '../apps/server/test/harness.ts';
+import { benchLog, type LogFigures } from './log.bench.ts';
+
+const results = fileURLToPath(new URL('./results/', import.meta.url));
+const say = (line: string) => console.log(line);
+
+const only = process.argv[2];
+const dialects = DIALECTS.filter((d) => !only || d === only);
+const figures: Partial<Record<(typeof DIALECTS)[number], LogFigures>> = {};
+for (const dialect of dialects) {
+  say(`log benchmark on ${dialect} …`);
+  figures[dialect] = await benchLog(dialect, say);
+}
+
+await mkdir(results, { recursive: true });
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version };
+await writeFile(`${results}log.json`, JSON.stringify({ date: new Date().toISOString(), machine, ...figures }, null, 2) + '\n');
+
+const rows = Object.keys(figures[dialects[0]!]!).filter((k) => k !== 'appendsPerSecondByConcurrency') as (keyof LogFigures)[];
+console.log(`\n${'figure'.padEnd(28)}${dialects.map((d) => d.padStart(14)).join('')}`);
+for (const row of rows) {
+  console.log(`${row.padEnd(28)}${dialects.map((d) => String(figures[d]![row]).padStart(14)).join('')}`);
+}
+console.log(`\nwritten to bench/results/log.json`);
