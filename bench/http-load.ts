@@ -28,7 +28,9 @@ function post(text: string): Promise<void> {
       (response) => {
         response.resume();
         response.on('end', () =>
-          response.statusCode === 200 ? resolve() : reject(new Error(`status ${response.statusCode}`)),
+          response.statusCode === 200
+            ? resolve()
+            : reject(new Error(`status ${response.statusCode}`)),
         );
       },
     );

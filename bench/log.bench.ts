@@ -31,7 +31,10 @@ export type LogFigures = {
   baselineSha256PerSecond: number;
 };
 
-export async function benchLog(dialect: TestDialect, say: (line: string) => void): Promise<LogFigures> {
+export async function benchLog(
+  dialect: TestDialect,
+  say: (line: string) => void,
+): Promise<LogFigures> {
   await mkdir(WORK, { recursive: true });
   const store = await createTestStore(dialect, WORK);
   try {
@@ -45,7 +48,9 @@ export async function benchLog(dialect: TestDialect, say: (line: string) => void
     for (const concurrency of CONCURRENCY) {
       const total = concurrency === 1 ? 500 : 60_000;
       const published: { size: number; at: number }[] = [];
-      const stop = coop.log.onCheckpoint((c) => published.push({ size: c.size, at: performance.now() }));
+      const stop = coop.log.onCheckpoint((c) =>
+        published.push({ size: c.size, at: performance.now() }),
+      );
       const starts: { index: number; at: number }[] = [];
       let issued = 0;
       const began = performance.now();
@@ -54,7 +59,11 @@ export async function benchLog(dialect: TestDialect, say: (line: string) => void
           while (issued < total) {
             const n = issued++;
             const at = performance.now();
-            const { index } = await coop.log.append({ type: 'notice', actor: 'coop', body: { text: text(n) } });
+            const { index } = await coop.log.append({
+              type: 'notice',
+              actor: 'coop',
+              body: { text: text(n) },
+            });
             starts.push({ index, at });
           }
         }),
@@ -81,36 +90,68 @@ export async function benchLog(dialect: TestDialect, say: (line: string) => void
         }
       }),
     );
-    say(`  ${dialect}: filled to ${coop.log.size} entries in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
+    say(
+      `  ${dialect}: filled to ${coop.log.size} entries in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`,
+    );
 
     // 3. Baselines on the same bytes, in the same database.
     const sample = Array.from({ length: 100_000 }, (_, n) =>
-      Buffer.from(canonicalize({ v: 1, type: 'notice', actor: 'coop', time: new Date().toISOString(), body: { text: text(n) } })),
+      Buffer.from(
+        canonicalize({
+          v: 1,
+          type: 'notice',
+          actor: 'coop',
+          time: new Date().toISOString(),
+          body: { text: text(n) },
+        }),
+      ),
     );
     const db = coop.database.db;
     const binary = dialect === 'postgres' ? sql`bytea` : sql`blob`;
-    await sql`create table bench_baseline (idx bigint primary key, entry ${binary} not null)`.execute(db);
+    await sql`create table bench_baseline (idx bigint primary key, entry ${binary} not null)`.execute(
+      db,
+    );
     const insertStart = performance.now();
     for (let i = 0; i < sample.length; i += 1000) {
       const rows = sample.slice(i, i + 1000).map((entry, j) => ({ idx: i + j, entry }));
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('bench_baseline' as 'log_entries').values(rows).execute();
+        await trx
+          .insertInto('bench_baseline' as 'log_entries')
+          .values(rows)
+          .execute();
       });
     }
-    const baselineInsertsPerSecond = Math.round(sample.length / ((performance.now() - insertStart) / 1000));
+    const baselineInsertsPerSecond = Math.round(
+      sample.length / ((performance.now() - insertStart) / 1000),
+    );
     await sql`drop table bench_baseline`.execute(db);
     const hashStart = performance.now();
     for (const entry of sample) hash('sha256', entry, 'buffer');
-    const baselineSha256PerSecond = Math.round(sample.length / ((performance.now() - hashStart) / 1000));
+    const baselineSha256PerSecond = Math.round(
+      sample.length / ((performance.now() - hashStart) / 1000),
+    );
     await coop.close();
 
     // 4. Over HTTP: verification by the CLI, inclusion proofs, appends from a load process.
-    const server = await startServer({ dataDir: store.dataDir, databaseUrl: store.databaseUrl, listen: '127.0.0.1:0' });
+    const server = await startServer({
+      dataDir: store.dataDir,
+      databaseUrl: store.databaseUrl,
+      listen: '127.0.0.1:0',
+    });
     try {
       const size = server.log.size;
       const cache = await mkdtemp(join(WORK, 'verify-cache-'));
       const verifyStart = performance.now();
-      await run(process.execPath, [join(ROOT, 'apps/cli/bin/allmende.js'), 'log', 'verify', `${server.url}/log`, '--key', server.log.verifierKey, '--cache', cache]);
+      await run(process.execPath, [
+        join(ROOT, 'apps/cli/bin/allmende.js'),
+        'log',
+        'verify',
+        `${server.url}/log`,
+        '--key',
+        server.log.verifierKey,
+        '--cache',
+        cache,
+      ]);
       const verifySeconds = (performance.now() - verifyStart) / 1000;
       say(`  ${dialect}: verified ${size} entries in ${verifySeconds.toFixed(2)} s`);
 
@@ -126,10 +167,18 @@ export async function benchLog(dialect: TestDialect, say: (line: string) => void
 
       let httpAppendsPerSecond = 0;
       for (const concurrency of [64, 256]) {
-        const out = await run(process.execPath, [join(ROOT, 'bench/http-load.ts'), server.url, server.adminToken, '40000', String(concurrency)]);
+        const out = await run(process.execPath, [
+          join(ROOT, 'bench/http-load.ts'),
+          server.url,
+          server.adminToken,
+          '40000',
+          String(concurrency),
+        ]);
         const { count, seconds } = JSON.parse(out) as { count: number; seconds: number };
         httpAppendsPerSecond = Math.max(httpAppendsPerSecond, Math.round(count / seconds));
-        say(`  ${dialect}: HTTP, ${concurrency} connections: ${Math.round(count / seconds)} appends/s`);
+        say(
+          `  ${dialect}: HTTP, ${concurrency} connections: ${Math.round(count / seconds)} appends/s`,
+        );
       }
 
       return {
@@ -167,6 +216,8 @@ function run(command: string, args: string[]): Promise<string> {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}`)),
+    );
   });
 }

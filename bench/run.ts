@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark on SQLite and PostgreSQL, writes bench/results/*.json
  * and prints a table. Figures are measured, never asserted: see bench/README.md.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DIALECTS } from '../apps/server/test/harness.ts';
@@ -21,11 +21,20 @@ for (const dialect of dialects) {
 
 await mkdir(results, { recursive: true });
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version };
-await writeFile(`${results}log.json`, JSON.stringify({ date: new Date().toISOString(), machine, ...figures }, null, 2) + '\n');
+// `npm run bench -- sqlite` refreshes one dialect and keeps the other's figures.
+const previous = JSON.parse(
+  await readFile(`${results}log.json`, 'utf8').catch(() => '{}'),
+) as object;
+const report = { ...previous, date: new Date().toISOString(), machine, ...figures };
+await writeFile(`${results}log.json`, JSON.stringify(report, null, 2) + '\n');
 
-const rows = Object.keys(figures[dialects[0]!]!).filter((k) => k !== 'appendsPerSecondByConcurrency') as (keyof LogFigures)[];
+const rows = Object.keys(figures[dialects[0]!]!).filter(
+  (k) => k !== 'appendsPerSecondByConcurrency',
+) as Exclude<keyof LogFigures, 'appendsPerSecondByConcurrency'>[];
 console.log(`\n${'figure'.padEnd(28)}${dialects.map((d) => d.padStart(14)).join('')}`);
 for (const row of rows) {
-  console.log(`${row.padEnd(28)}${dialects.map((d) => String(figures[d]![row]).padStart(14)).join('')}`);
+  console.log(
+    `${row.padEnd(28)}${dialects.map((d) => String(figures[d]![row]).padStart(14)).join('')}`,
+  );
 }
 console.log(`\nwritten to bench/results/log.json`);

@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AppError, loadConfig, openCooperative, startServer, writeConfigFile } from '@allmende/server';
+import {
+  AppError,
+  loadConfig,
+  openCooperative,
+  startServer,
+  writeConfigFile,
+} from '@allmende/server';
 
 const USAGE = `allmende — the operating system of an internet cooperative
 
@@ -17,7 +23,11 @@ Usage:
 Settings come from flags, then ALLMENDE_* variables, then DIR/allmende.toml (see README.md).
 `;
 
-type Command = { options: ParseArgsConfig['options']; positionals: number; run: (v: Values, p: string[]) => Promise<number> };
+type Command = {
+  options: ParseArgsConfig['options'];
+  positionals: number;
+  run: (v: Values, p: string[]) => Promise<number>;
+};
 type Values = Record<string, string | boolean | undefined>;
 
 const DATA = { data: { type: 'string' } } as const;
@@ -27,8 +37,14 @@ const COMMANDS: Record<string, Command> = {
     options: { ...DATA, listen: { type: 'string' } },
     positionals: 0,
     async run(values) {
-      const server = await startServer({ dataDir: str(values.data), listen: str(values.listen), logger: true });
-      console.log(`Allmende is running at ${server.url}  (log origin ${server.log.origin}, ${server.log.size} entries)`);
+      const server = await startServer({
+        dataDir: str(values.data),
+        listen: str(values.listen),
+        logger: true,
+      });
+      console.log(
+        `Allmende is running at ${server.url}  (log origin ${server.log.origin}, ${server.log.size} entries)`,
+      );
       console.log(`Admin token: ${join(server.config.dataDir, 'admin-token')}`);
       await new Promise<void>((done) => {
         const stop = () => void server.close().then(done);
@@ -42,7 +58,11 @@ const COMMANDS: Record<string, Command> = {
     options: { ...DATA, origin: { type: 'string' }, name: { type: 'string' } },
     positionals: 0,
     async run(values) {
-      const config = await loadConfig({ dataDir: str(values.data), origin: str(values.origin), name: str(values.name) });
+      const config = await loadConfig({
+        dataDir: str(values.data),
+        origin: str(values.origin),
+        name: str(values.name),
+      });
       await writeConfigFile(config.dataDir, { origin: config.origin, name: config.name });
       const coop = await openCooperative(config);
       console.log(`Cooperative "${config.name}" in ${config.dataDir}`);
@@ -71,7 +91,11 @@ const COMMANDS: Record<string, Command> = {
       if (values.server) return postNotice(str(values.server)!, text, await token(values));
       const coop = await openCooperative(await loadConfig({ dataDir: str(values.data) }));
       try {
-        const { index } = await coop.log.append({ type: 'notice', actor: 'coop', body: { text: text.trim() } });
+        const { index } = await coop.log.append({
+          type: 'notice',
+          actor: 'coop',
+          body: { text: text.trim() },
+        });
         console.log(`notice appended at index ${index}`);
       } finally {
         await coop.close();
@@ -83,9 +107,15 @@ const COMMANDS: Record<string, Command> = {
     options: { key: { type: 'string' }, previous: { type: 'string' }, cache: { type: 'string' } },
     positionals: 1,
     async run(values, [url = '']) {
-      if (!values.key) throw new UsageError('log verify needs --key VKEY (print it with `allmende log key`)');
+      if (!values.key)
+        throw new UsageError('log verify needs --key VKEY (print it with `allmende log key`)');
       const { runVerifyCommand } = await import('./verify/command.ts');
-      return runVerifyCommand({ url, key: str(values.key)!, previous: str(values.previous), cache: str(values.cache) });
+      return runVerifyCommand({
+        url,
+        key: str(values.key)!,
+        previous: str(values.previous),
+        cache: str(values.cache),
+      });
     },
   },
 };
@@ -105,11 +135,16 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     });
     if (positionals.length !== command.positionals) {
-      throw new UsageError(`allmende ${name} takes ${command.positionals || 'no'} argument${command.positionals === 1 ? '' : 's'}`);
+      throw new UsageError(
+        `allmende ${name} takes ${command.positionals || 'no'} argument${command.positionals === 1 ? '' : 's'}`,
+      );
     }
     return await command.run(values, positionals);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ) {
       console.error(`${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
@@ -123,7 +158,8 @@ export async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-const str = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
+const str = (value: string | boolean | undefined) =>
+  typeof value === 'string' ? value : undefined;
 
 /** The admin token: --token, else ALLMENDE_TOKEN, else the file in the data folder. */
 async function token(values: Values): Promise<string> {
@@ -139,9 +175,14 @@ async function postNotice(server: string, text: string, adminToken: string): Pro
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ text }),
   });
-  const body = (await response.json().catch(() => ({}))) as { index?: number; error?: { message?: string } };
+  const body = (await response.json().catch(() => ({}))) as {
+    index?: number;
+    error?: { message?: string };
+  };
   if (!response.ok) {
-    console.error(`allmende: ${server} answered ${response.status}: ${body.error?.message ?? response.statusText}`);
+    console.error(
+      `allmende: ${server} answered ${response.status}: ${body.error?.message ?? response.statusText}`,
+    );
     return 1;
   }
   console.log(`notice appended at index ${body.index}`);

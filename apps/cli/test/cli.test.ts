@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../bin/allmende.js', import.meta.url));
 
-async function allmende(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function allmende(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
       env: { ...process.env, ALLMENDE_DATABASE_URL: '' },
@@ -25,19 +27,35 @@ async function allmende(...args: string[]): Promise<{ code: number; stdout: stri
 describe('the allmende command', () => {
   it('init creates a cooperative: key and token readable only by its owner, genesis, configuration', async () => {
     const data = await mkdtemp(join(tmpdir(), 'allmende-cli-'));
-    const init = await allmende('init', '--data', data, '--origin', 'coop.example/log', '--name', 'Beispiel eG');
+    const init = await allmende(
+      'init',
+      '--data',
+      data,
+      '--origin',
+      'coop.example/log',
+      '--name',
+      'Beispiel eG',
+    );
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('Log origin:   coop.example/log');
     for (const file of ['log-key', 'admin-token']) {
       expect((await stat(join(data, file))).mode & 0o777).toBe(0o600);
     }
-    expect(await readFile(join(data, 'allmende.toml'), 'utf8')).toContain('origin = "coop.example/log"');
+    expect(await readFile(join(data, 'allmende.toml'), 'utf8')).toContain(
+      'origin = "coop.example/log"',
+    );
 
     const key = await allmende('log', 'key', '--data', data);
     expect(parseVerifierKey(key.stdout.trim()).name).toBe('coop.example/log');
     expect(init.stdout).toContain(key.stdout.trim());
 
-    const notice = await allmende('log', 'notice', 'Mitgliederversammlung am Freitag', '--data', data);
+    const notice = await allmende(
+      'log',
+      'notice',
+      'Mitgliederversammlung am Freitag',
+      '--data',
+      data,
+    );
     expect(notice).toMatchObject({ code: 0, stdout: 'notice appended at index 1\n' });
 
     // A second init keeps the cooperative it finds; another origin for the same key is refused.
@@ -45,20 +63,42 @@ describe('the allmende command', () => {
     expect(await allmende('log', 'key', '--data', data)).toMatchObject({ stdout: key.stdout });
     const clash = await allmende('log', 'key', '--data', data, '--origin', 'other.example/log');
     expect(clash.code).toBe(2); // --origin is not an option of `log key`
-    const envClash = await promisify(execFile)(process.execPath, [CLI, 'log', 'key', '--data', data], {
-      env: { ...process.env, ALLMENDE_ORIGIN: 'other.example/log' },
-    }).catch((e: { code: number; stderr: string }) => e);
+    const envClash = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'log', 'key', '--data', data],
+      {
+        env: { ...process.env, ALLMENDE_ORIGIN: 'other.example/log' },
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
     expect(envClash).toMatchObject({ code: 1 });
-    expect((envClash as { stderr: string }).stderr).toMatch(/invalid setting origin.*coop\.example\/log/);
+    expect((envClash as { stderr: string }).stderr).toMatch(
+      /invalid setting origin.*coop\.example\/log/,
+    );
   });
 
   it('publishes a notice through the API with the admin token', async () => {
     const data = await mkdtemp(join(tmpdir(), 'allmende-cli-'));
     const server = await startServer({ dataDir: data, listen: '127.0.0.1:0' });
     try {
-      const ok = await allmende('log', 'notice', 'Wartung heute Nacht', '--server', server.url, '--token', server.adminToken);
+      const ok = await allmende(
+        'log',
+        'notice',
+        'Wartung heute Nacht',
+        '--server',
+        server.url,
+        '--token',
+        server.adminToken,
+      );
       expect(ok).toMatchObject({ code: 0, stdout: 'notice appended at index 1\n' });
-      const refused = await allmende('log', 'notice', 'x', '--server', server.url, '--token', 'not-the-token');
+      const refused = await allmende(
+        'log',
+        'notice',
+        'x',
+        '--server',
+        server.url,
+        '--token',
+        'not-the-token',
+      );
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('401');
     } finally {
@@ -70,7 +110,13 @@ describe('the allmende command', () => {
     expect((await allmende('--help')).stdout).toContain('allmende log verify URL --key VKEY');
     expect((await allmende('frobnicate')).code).toBe(2);
     expect((await allmende('serve', '--bogus')).code).toBe(2);
-    const bad = await allmende('serve', '--data', await mkdtemp(join(tmpdir(), 'allmende-cli-')), '--listen', 'nowhere');
+    const bad = await allmende(
+      'serve',
+      '--data',
+      await mkdtemp(join(tmpdir(), 'allmende-cli-')),
+      '--listen',
+      'nowhere',
+    );
     expect(bad).toMatchObject({ code: 1 });
     expect(bad.stderr).toMatch(/invalid setting listen \(from --listen\)/);
   });

@@ -67,7 +67,10 @@ async function ensureGenesis(log: LogService, config: Config): Promise<void> {
   const [genesis] = await log.entries(0, 1);
   const statement = genesis && decodeStatement(genesis.entry);
   if (!statement || isStatementProblem(statement) || statement.type !== 'coop.founded') {
-    throw new AppError('CONFIG_INVALID', 'the database holds a log that does not begin with coop.founded');
+    throw new AppError(
+      'CONFIG_INVALID',
+      'the database holds a log that does not begin with coop.founded',
+    );
   }
   if (statement.body.logKey !== log.verifierKey) {
     throw new AppError(
@@ -86,12 +89,23 @@ export async function startServer(
   const { logger = false, webRoot = DEFAULT_WEB_ROOT, ...overrides } = options;
   const config = await loadConfig(overrides);
   const coop = await openCooperative(config);
-  const app = await buildApp({ log: coop.log, metrics: coop.metrics, adminToken: coop.adminToken, name: config.name, webRoot, logger });
+  const app = await buildApp({
+    log: coop.log,
+    metrics: coop.metrics,
+    adminToken: coop.adminToken,
+    name: config.name,
+    webRoot,
+    logger,
+  });
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (error) {
     await coop.close();
-    throw new AppError('CONFIG_INVALID', `invalid setting listen: cannot listen on ${formatListen(config.listen)}: ${(error as Error).message}`, { cause: error });
+    throw new AppError(
+      'CONFIG_INVALID',
+      `invalid setting listen: cannot listen on ${formatListen(config.listen)}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   decodeBase64,
@@ -14,18 +15,22 @@ const CLI = fileURLToPath(new URL('../../cli/bin/allmende.js', import.meta.url))
 
 /** Starts `allmende serve` as a real process and resolves with its address once it listens. */
 function serve(store: TestStore): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', store.dataDir, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, ALLMENDE_DATABASE_URL: store.databaseUrl ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--data', store.dataDir, '--listen', '127.0.0.1:0'],
+    {
+      env: { ...process.env, ALLMENDE_DATABASE_URL: store.databaseUrl ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const url = /running at (http:\/\/\S+)/.exec(output)?.[1];
       if (url) resolve({ child, url });
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
 }
@@ -42,8 +47,10 @@ describe.each(DIALECTS)('a crash during a burst of appends on %s', (dialect) => 
     store = await createTestStore(dialect);
     const first = await serve(store);
     child = first.child;
-    const token = (await import('node:fs')).readFileSync(`${store.dataDir}/admin-token`, 'utf8').trim();
-    const { verifierKey } = (await (await fetch(`${first.url}/api/log/info`)).json()) as { verifierKey: string };
+    const token = readFileSync(`${store.dataDir}/admin-token`, 'utf8').trim();
+    const { verifierKey } = (await (await fetch(`${first.url}/api/log/info`)).json()) as {
+      verifierKey: string;
+    };
     const verifier = parseVerifierKey(verifierKey);
 
     const acknowledged = new Map<number, string>();
@@ -78,7 +85,11 @@ describe.each(DIALECTS)('a crash during a burst of appends on %s', (dialect) => 
       }
     };
     const load = [...Array.from({ length: 48 }, (_, i) => worker(i)), watcher()];
-    await eventually(async () => (acknowledged.size >= 1500 && checkpoints.size >= 2 ? true : undefined), 'a busy log', 30_000);
+    await eventually(
+      async () => (acknowledged.size >= 1500 && checkpoints.size >= 2 ? true : undefined),
+      'a busy log',
+      30_000,
+    );
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     running = false;
@@ -91,7 +102,9 @@ describe.each(DIALECTS)('a crash during a burst of appends on %s', (dialect) => 
 
     const stored = new Map<number, string>();
     for (let start = 0; start < info.size; start += 1000) {
-      const page = (await (await fetch(`${second.url}/api/log/entries?start=${start}&limit=1000`)).json()) as {
+      const page = (await (
+        await fetch(`${second.url}/api/log/entries?start=${start}&limit=1000`)
+      ).json()) as {
         entries: { index: number; statement: { body: { text?: string } } }[];
       };
       for (const e of page.entries) stored.set(e.index, e.statement.body.text ?? '');
@@ -107,7 +120,13 @@ describe.each(DIALECTS)('a crash during a burst of appends on %s', (dialect) => 
       const proof = (await (
         await fetch(`${second.url}/api/log/proof/consistency?from=${old.size}&to=${latest.size}`)
       ).json()) as { proof: string[] };
-      verifyConsistency(old.size, latest.size, proof.proof.map(decodeBase64), old.rootHash, latest.rootHash);
+      verifyConsistency(
+        old.size,
+        latest.size,
+        proof.proof.map(decodeBase64),
+        old.rootHash,
+        latest.rootHash,
+      );
     }
   });
 });

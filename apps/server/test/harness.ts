@@ -12,13 +12,21 @@ export type TestDialect = (typeof DIALECTS)[number];
 const ADMIN_URL =
   process.env.ALLMENDE_TEST_DATABASE_URL ?? 'postgres://allmende:allmende@127.0.0.1:5432/postgres';
 
-export type TestStore = { dataDir: string; databaseUrl: string | undefined; cleanup(): Promise<void> };
+export type TestStore = {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  cleanup(): Promise<void>;
+};
 
 /** A fresh data folder and, for PostgreSQL, a fresh database of its own. */
 export async function createTestStore(dialect: TestDialect, parent = tmpdir()): Promise<TestStore> {
   const dataDir = await mkdtemp(join(parent, 'allmende-test-'));
   if (dialect === 'sqlite') {
-    return { dataDir, databaseUrl: undefined, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+    return {
+      dataDir,
+      databaseUrl: undefined,
+      cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    };
   }
   const name = `allmende_test_${randomBytes(6).toString('hex')}`;
   await withAdmin((client) => client.query(`CREATE DATABASE ${name}`));
@@ -52,7 +60,11 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
 }
 
 /** Polls `check` until it returns a value, for things that happen "within a second". */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, ms = 5000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  ms = 5000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

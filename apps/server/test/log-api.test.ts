@@ -7,7 +7,9 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@allmende/tlog';
+import { ConsistencyProof, EntriesPage, InclusionProof, LogInfo } from '@allmende/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { DIALECTS, createTestStore, eventually, type TestStore } from './harness.ts';
 
@@ -15,7 +17,9 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
   let store: TestStore;
   let server: RunningServer;
   const get = (path: string) => fetch(server.url + path);
-  const getJson = async (path: string) => (await get(path)).json() as Promise<Record<string, any>>;
+  /** Replies are parsed by the protocol's schemas, as every client does. */
+  const getJson = async <T>(path: string, schema: z.ZodType<T>): Promise<T> =>
+    schema.parse(await (await get(path)).json());
   const notice = (body: unknown, token = server.adminToken, contentType = 'application/json') =>
     fetch(`${server.url}/api/log/notices`, {
       method: 'POST',
@@ -37,7 +41,12 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
 
   beforeAll(async () => {
     store = await createTestStore(dialect);
-    server = await startServer({ dataDir: store.dataDir, databaseUrl: store.databaseUrl, listen: '127.0.0.1:0', origin: 'coop.example/log' });
+    server = await startServer({
+      dataDir: store.dataDir,
+      databaseUrl: store.databaseUrl,
+      listen: '127.0.0.1:0',
+      origin: 'coop.example/log',
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -45,14 +54,14 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
   });
 
   it('begins with the genesis statement naming the origin and the log key', async () => {
-    const page = await getJson('/api/log/entries?start=0&limit=10');
-    expect(page.entries[0].index).toBe(0);
-    expect(page.entries[0].statement).toMatchObject({
+    const page = await getJson('/api/log/entries?start=0&limit=10', EntriesPage);
+    expect(page.entries[0]?.index).toBe(0);
+    expect(page.entries[0]?.statement).toMatchObject({
       type: 'coop.founded',
       actor: 'coop',
       body: { origin: 'coop.example/log', logKey: server.log.verifierKey },
     });
-    const info = await getJson('/api/log/info');
+    const info = await getJson('/api/log/info', LogInfo);
     expect(info.origin).toBe('coop.example/log');
     expect(info.verifierKey).toMatch(/^coop\.example\/log\+[0-9a-f]{8}\+/);
   });
@@ -70,10 +79,13 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(c.origin).toBe('coop.example/log');
 
-    const page = await getJson(`/api/log/entries?start=${before}&limit=3`);
-    expect(page.entries.map((e: any) => e.statement.body.text)).toContain('Willkommen bei der Genossenschaft ✓');
+    const page = await getJson(`/api/log/entries?start=${before}&limit=3`, EntriesPage);
+    expect(
+      page.entries.map((e) => ('text' in e.statement.body ? e.statement.body.text : '')),
+    ).toContain('Willkommen bei der Genossenschaft ✓');
     // The JSON reply carries the exact entry bytes; their leaf hash is what the tree holds.
-    for (const e of page.entries) expect(e.leafHash).toBe(Buffer.from(leafHash(decodeBase64(e.entry))).toString('base64'));
+    for (const e of page.entries)
+      expect(e.leafHash).toBe(Buffer.from(leafHash(decodeBase64(e.entry))).toString('base64'));
   });
 
   it('proves every entry included in the checkpoint, and checkpoints consistent with each other', async () => {
@@ -81,7 +93,7 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
     await Promise.all(Array.from({ length: 300 }, (_, i) => notice({ text: `notice ${i}` })));
     const second = await checkpointOf(first.size + 300);
     for (let index = 0; index < second.size; index += 7) {
-      const proof = await getJson(`/api/log/proof/inclusion?index=${index}`);
+      const proof = await getJson(`/api/log/proof/inclusion?index=${index}`, InclusionProof);
       expect(proof.size).toBe(second.size);
       verifyInclusion(
         decodeBase64(proof.leafHash),
@@ -91,12 +103,27 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
         second.rootHash,
       );
     }
-    const consistency = await getJson(`/api/log/proof/consistency?from=${first.size}&to=${second.size}`);
-    verifyConsistency(first.size, second.size, consistency.proof.map(decodeBase64), first.rootHash, second.rootHash);
+    const consistency = await getJson(
+      `/api/log/proof/consistency?from=${first.size}&to=${second.size}`,
+      ConsistencyProof,
+    );
+    verifyConsistency(
+      first.size,
+      second.size,
+      consistency.proof.map(decodeBase64),
+      first.rootHash,
+      second.rootHash,
+    );
     // A proof for another entry's hash does not verify.
-    const proof = await getJson('/api/log/proof/inclusion?index=3');
+    const proof = await getJson('/api/log/proof/inclusion?index=3', InclusionProof);
     expect(() =>
-      verifyInclusion(decodeBase64(proof.leafHash), 4, second.size, proof.proof.map(decodeBase64), second.rootHash),
+      verifyInclusion(
+        decodeBase64(proof.leafHash),
+        4,
+        second.size,
+        proof.proof.map(decodeBase64),
+        second.rootHash,
+      ),
     ).toThrow();
   });
 
@@ -121,13 +148,25 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
     const size = server.log.size;
     const cases: [Promise<Response>, number, string][] = [
       [notice({ text: 'x' }, 'wrong-token'), 401, 'UNAUTHORIZED'],
-      [fetch(`${server.url}/api/log/notices`, { method: 'POST', body: '{"text":"x"}', headers: { 'content-type': 'application/json' } }), 401, 'UNAUTHORIZED'],
+      [
+        fetch(`${server.url}/api/log/notices`, {
+          method: 'POST',
+          body: '{"text":"x"}',
+          headers: { 'content-type': 'application/json' },
+        }),
+        401,
+        'UNAUTHORIZED',
+      ],
       [notice({ text: '   ' }), 400, 'LOG_STATEMENT_INVALID'],
       [notice({ text: 'x'.repeat(10_001) }), 400, 'BAD_REQUEST'],
       [notice({ text: 'x', extra: 1 }), 400, 'BAD_REQUEST'],
       [notice({}), 400, 'BAD_REQUEST'],
       [notice('{"text": '), 400, 'BAD_REQUEST'],
-      [notice('text=x', server.adminToken, 'application/x-www-form-urlencoded'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [
+        notice('text=x', server.adminToken, 'application/x-www-form-urlencoded'),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
       [notice({ text: 'y'.repeat(300_000) }), 413, 'BODY_TOO_LARGE'],
       [get('/log/tile/0/1'), 400, 'LOG_BAD_TILE_PATH'],
       [get('/log/tile/0/x001/000.p/0'), 400, 'LOG_BAD_TILE_PATH'],
@@ -147,19 +186,31 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
     for (const [response, status, code] of cases) {
       const r = await response;
       const body = (await r.json()) as { error: { code: string; message: string } };
-      expect({ url: r.url, status: r.status, code: body.error.code }).toEqual({ url: r.url, status, code });
+      expect({ url: r.url, status: r.status, code: body.error.code }).toEqual({
+        url: r.url,
+        status,
+        code,
+      });
       expect(body.error.message.length).toBeGreaterThan(5);
     }
     expect(server.log.size).toBe(size);
   });
 
   it('describes its API in OpenAPI and reports health and metrics', async () => {
-    const openapi = await getJson('/api/openapi.json');
+    const openapi = await getJson(
+      '/api/openapi.json',
+      z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }),
+    );
     expect(openapi.openapi).toMatch(/^3\./);
     expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining(['/api/log/info', '/api/log/entries', '/api/log/proof/inclusion', '/api/log/notices']),
+      expect.arrayContaining([
+        '/api/log/info',
+        '/api/log/entries',
+        '/api/log/proof/inclusion',
+        '/api/log/notices',
+      ]),
     );
-    expect((await getJson('/healthz')).status).toBe('ok');
+    expect((await getJson('/healthz', z.object({ status: z.string() }))).status).toBe('ok');
     const metrics = await (await get('/metrics')).text();
     expect(metrics).toMatch(/^allmende_log_size \d+$/m);
     expect(metrics).toMatch(/^allmende_http_requests_total\{status="200"\} \d+$/m);

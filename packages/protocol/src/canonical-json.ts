@@ -6,7 +6,8 @@
  * ECMAScript's own serialisation of strings and numbers (RFC 8785 §3.2.2), which
  * `JSON.stringify` already is. Anything JSON cannot carry faithfully is refused.
  */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * @throws {TypeError} for values JSON cannot represent exactly (undefined, non-finite numbers,
@@ -24,7 +25,8 @@ function serialize(value: unknown, path: Set<object>): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError('canonical JSON cannot hold a non-finite number');
+      if (!Number.isFinite(value))
+        throw new TypeError('canonical JSON cannot hold a non-finite number');
       return JSON.stringify(value);
     case 'string':
       // RFC 8785 §3.2.2.2 requires well-formed UTF-16: a lone surrogate has no UTF-8 form.

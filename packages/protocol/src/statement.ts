@@ -60,7 +60,10 @@ export type StatementDraft = Pick<Statement, 'type' | 'actor' | 'body'>;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export type StatementProblem = { reason: 'too-large' | 'not-json' | 'not-canonical' | 'invalid'; message: string };
+export type StatementProblem = {
+  reason: 'too-large' | 'not-json' | 'not-canonical' | 'invalid';
+  message: string;
+};
 
 /** The canonical bytes of a statement, or the reason it cannot be one. */
 export function encodeStatement(statement: Statement): Uint8Array | StatementProblem {

@@ -10,10 +10,18 @@ for (let i = 0; i < ALPHABET.length; i++) {
 }
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text, so that it stays part of what was signed.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Encodes bytes as standard base64 with padding (RFC 4648 §4). */
+/**
+ * Encodes bytes as standard base64 with padding (RFC 4648 §4).
+ *
+ * @throws {TlogError} TLOG_BAD_ARGUMENT if `bytes` is not a Uint8Array.
+ */
 export function encodeBase64(bytes: Uint8Array): string {
+  if (!isBytes(bytes)) {
+    throw new TlogError('TLOG_BAD_ARGUMENT', 'only a Uint8Array can be encoded');
+  }
   let out = '';
   let i = 0;
   for (; i + 3 <= bytes.length; i += 3) {

@@ -120,11 +120,18 @@ export async function verifyCosignature(
 ): Promise<number> {
   parseCheckpoint(checkpointText);
   requirePublicKey(publicKey);
+  const timestamp = isBytes(cosignature) ? decodeTimestamp(cosignature) : undefined;
+  if (timestamp === undefined) {
+    throw new TlogError(
+      'TLOG_BAD_SIGNATURE',
+      'a cosignature is 72 bytes with a timestamp up to 2^53-1',
+    );
+  }
   const verify = cosignatureVerify(publicKey);
-  if (!isBytes(cosignature) || !(await verify(encodeUtf8(checkpointText), cosignature))) {
+  if (!(await verify(encodeUtf8(checkpointText), cosignature))) {
     throw new TlogError('TLOG_BAD_SIGNATURE', 'invalid cosignature');
   }
-  return decodeTimestamp(cosignature)!;
+  return timestamp;
 }
 
 /**

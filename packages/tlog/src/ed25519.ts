@@ -31,17 +31,15 @@ export async function importSeed(seed: Uint8Array): Promise<Ed25519KeyPair> {
   if (!(seed instanceof Uint8Array) || seed.length !== ED25519_SEED_SIZE) {
     throw new TlogError('TLOG_BAD_KEY', 'an Ed25519 seed is 32 bytes');
   }
+  const pkcs8 = toArrayBufferView(concatBytes(PKCS8_PREFIX, seed));
   let privateKey: CryptoKey;
   let jwk: JsonWebKey;
   try {
-    privateKey = await subtle().importKey(
-      'pkcs8',
-      toArrayBufferView(concatBytes(PKCS8_PREFIX, seed)),
-      ED25519,
-      true,
-      ['sign'],
-    );
-    jwk = await subtle().exportKey('jwk', privateKey);
+    // WebCrypto derives the public key only on export (the JWK's `x`), which needs an
+    // extractable key; the key that is kept for signing is not extractable.
+    const extractable = await subtle().importKey('pkcs8', pkcs8, ED25519, true, ['sign']);
+    jwk = await subtle().exportKey('jwk', extractable);
+    privateKey = await subtle().importKey('pkcs8', pkcs8, ED25519, false, ['sign']);
   } catch (cause) {
     throw new TlogError('TLOG_BAD_KEY', 'cannot import the Ed25519 seed', { cause });
   }

@@ -223,10 +223,13 @@ describe('RFC 6962 hashing', () => {
 });
 
 describe('inclusion proofs', () => {
-  it.each(INCLUSION_PROOFS)('reproduce the known proof of leaf %i in a tree of %i', (index, size, proof) => {
-    expect(hexes(proveInclusion(index, size, KAT.readNode))).toEqual(proof);
-    verifyInclusion(leafHash(LEAVES[index]!), index, size, proof.map(hex), hex(ROOTS[size - 1]!));
-  });
+  it.each(INCLUSION_PROOFS)(
+    'reproduce the known proof of leaf %i in a tree of %i',
+    (index, size, proof) => {
+      expect(hexes(proveInclusion(index, size, KAT.readNode))).toEqual(proof);
+      verifyInclusion(leafHash(LEAVES[index]!), index, size, proof.map(hex), hex(ROOTS[size - 1]!));
+    },
+  );
 
   it.each(INCLUSION_PROOFS.filter(([, , proof]) => proof.length > 0))(
     'reject every corruption of the known proof of leaf %i in a tree of %i',
@@ -275,16 +278,19 @@ describe('inclusion proofs', () => {
 });
 
 describe('consistency proofs', () => {
-  it.each(CONSISTENCY_PROOFS)('reproduce the known proof from %i to %i', (oldSize, newSize, proof) => {
-    expect(hexes(proveConsistency(oldSize, newSize, KAT.readNode))).toEqual(proof);
-    verifyConsistency(
-      oldSize,
-      newSize,
-      proof.map(hex),
-      hex(ROOTS[oldSize - 1]!),
-      hex(ROOTS[newSize - 1]!),
-    );
-  });
+  it.each(CONSISTENCY_PROOFS)(
+    'reproduce the known proof from %i to %i',
+    (oldSize, newSize, proof) => {
+      expect(hexes(proveConsistency(oldSize, newSize, KAT.readNode))).toEqual(proof);
+      verifyConsistency(
+        oldSize,
+        newSize,
+        proof.map(hex),
+        hex(ROOTS[oldSize - 1]!),
+        hex(ROOTS[newSize - 1]!),
+      );
+    },
+  );
 
   it.each(CONSISTENCY_PROOFS.filter(([, , proof]) => proof.length > 0))(
     'reject every corruption of the known proof from %i to %i',
@@ -436,12 +442,12 @@ describe('proofs in a tree of 2048 leaves', () => {
         const leaf = leaves[index]!;
         verifyInclusion(leaf, index, size, proof, root);
         const bit = seed % 256;
-        expect(thrownCode(() => verifyInclusion(flipBit(leaf, bit), index, size, proof, root))).toBe(
-          'TLOG_BAD_PROOF',
-        );
-        expect(thrownCode(() => verifyInclusion(leaf, index, size, proof, flipBit(root, bit)))).toBe(
-          'TLOG_BAD_PROOF',
-        );
+        expect(
+          thrownCode(() => verifyInclusion(flipBit(leaf, bit), index, size, proof, root)),
+        ).toBe('TLOG_BAD_PROOF');
+        expect(
+          thrownCode(() => verifyInclusion(leaf, index, size, proof, flipBit(root, bit))),
+        ).toBe('TLOG_BAD_PROOF');
         if (proof.length > 0) {
           const i = seed % proof.length;
           const bad = proof.map((p, j) => (j === i ? flipBit(p, bit) : p));
@@ -469,10 +475,14 @@ describe('proofs in a tree of 2048 leaves', () => {
           'TLOG_BAD_PROOF',
         );
         expect(
-          thrownCode(() => verifyConsistency(oldSize, newSize, proof, flipBit(oldRoot, bit), newRoot)),
+          thrownCode(() =>
+            verifyConsistency(oldSize, newSize, proof, flipBit(oldRoot, bit), newRoot),
+          ),
         ).toBe('TLOG_BAD_PROOF');
         expect(
-          thrownCode(() => verifyConsistency(oldSize, newSize, proof, oldRoot, flipBit(newRoot, bit))),
+          thrownCode(() =>
+            verifyConsistency(oldSize, newSize, proof, oldRoot, flipBit(newRoot, bit)),
+          ),
         ).toBe('TLOG_BAD_PROOF');
       }),
       { numRuns: 500 },

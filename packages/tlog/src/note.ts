@@ -201,7 +201,7 @@ export async function signNote(text: string, ...signers: NoteSigner[]): Promise<
   let note = `${text}\n`;
   signers.forEach((signer, i) => {
     const signature = signatures[i];
-    if (!isBytes(signature)) {
+    if (!isBytes(signature) || signature.length === 0) {
       throw new TlogError('TLOG_BAD_ARGUMENT', `signer ${signer.name} returned no signature`);
     }
     note += formatSignatureLine(signer.name, signer.keyId, signature);

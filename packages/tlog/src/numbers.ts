@@ -1,4 +1,4 @@
-import { TlogError, type TlogErrorCode } from './errors.ts';
+import { TlogError } from './errors.ts';
 
 // Tree sizes and indexes are JavaScript numbers, exact up to 2^53 - 1. Bitwise operators work on
 // 32 bits only, so the arithmetic here uses division and multiplication by powers of two.
@@ -10,13 +10,9 @@ export function isIndex(value: unknown): value is number {
 }
 
 /** Throws unless `value` is a safe non-negative integer. */
-export function requireIndex(
-  value: unknown,
-  what: string,
-  code: TlogErrorCode = 'TLOG_BAD_ARGUMENT',
-): asserts value is number {
+export function requireIndex(value: unknown, what: string): asserts value is number {
   if (!isIndex(value)) {
-    throw new TlogError(code, `${what} must be an integer from 0 to 2^53-1`);
+    throw new TlogError('TLOG_BAD_ARGUMENT', `${what} must be an integer from 0 to 2^53-1`);
   }
 }
 

@@ -26,7 +26,11 @@ const VECTORS: [string, Uint8Array, string][] = [
     new Uint8Array(1_000_000).fill(0x61),
     'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0',
   ],
-  ['one 0xbd byte', new Uint8Array([0xbd]), '68325720aabd7c82f30f554b313d0570c95accbb7dc4b5aae11204c08ffe732b'],
+  [
+    'one 0xbd byte',
+    new Uint8Array([0xbd]),
+    '68325720aabd7c82f30f554b313d0570c95accbb7dc4b5aae11204c08ffe732b',
+  ],
   [
     '55 zero bytes',
     new Uint8Array(55),
@@ -42,7 +46,11 @@ const VECTORS: [string, Uint8Array, string][] = [
     new Uint8Array(57),
     '65a16cb7861335d5ace3c60718b5052e44660726da4cd13bb745381b235a1785',
   ],
-  ['64 zero bytes', new Uint8Array(64), 'f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b'],
+  [
+    '64 zero bytes',
+    new Uint8Array(64),
+    'f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b',
+  ],
 ];
 
 describe.each([

@@ -37,6 +37,6 @@ export function utf8(text: string): Uint8Array {
 /** A copy of `bytes` with bit `bit` (0 = most significant of byte 0) flipped. */
 export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   const copy = bytes.slice();
-  copy[Math.floor(bit / 8)]! ^= 0x80 >>> bit % 8;
+  copy[Math.floor(bit / 8)]! ^= 0x80 >>> (bit % 8);
   return copy;
 }

@@ -147,17 +147,26 @@ function badTilePath(): TlogError {
 }
 
 /**
- * Every hash tile of a tree of `size`, at every level: the full tiles, and the partial tile of
+ * The hash tiles of a tree of `size`, at every level: the full tiles, and the partial tile of
  * width floor(size / 256^L) mod 256 at each level L where that is not 0 (C2SP tlog-tiles,
  * "Partial Tiles"). Ordered by level, then index.
  *
- * @throws {TlogError} TLOG_BAD_ARGUMENT if `size` is not an integer from 0 to 2^53-1.
+ * With `oldSize`, only the tiles that a tree of `oldSize` lacks: new tiles, and tiles grown
+ * wider, which is what a log writes, and a mirror fetches, when the tree grows. The result has
+ * about (size - oldSize) / 255 tiles, so bound `size - oldSize` when the sizes come from outside.
+ *
+ * @throws {TlogError} TLOG_BAD_ARGUMENT unless 0 ≤ oldSize ≤ size ≤ 2^53-1 are integers.
  */
-export function tilesForSize(size: number): Tile[] {
+export function tilesForSize(size: number, oldSize = 0): Tile[] {
   requireIndex(size, 'tree size');
+  requireIndex(oldSize, 'old tree size');
+  if (oldSize > size) {
+    throw new TlogError('TLOG_BAD_ARGUMENT', 'old tree size must not exceed the tree size');
+  }
   const tiles: Tile[] = [];
   for (let level = 0; hashesAtTileLevel(size, level) > 0; level++) {
-    for (const { index, width } of tilesOfRow(hashesAtTileLevel(size, level))) {
+    const row = tilesOfRow(hashesAtTileLevel(size, level), hashesAtTileLevel(oldSize, level));
+    for (const { index, width } of row) {
       tiles.push({ level, index, width });
     }
   }
@@ -165,25 +174,30 @@ export function tilesForSize(size: number): Tile[] {
 }
 
 /**
- * Every entry bundle of a tree of `size`: the full bundles and, if size mod 256 is not 0, the
- * partial bundle of that width (C2SP tlog-tiles, "Log entries").
+ * The entry bundles of a tree of `size`: the full bundles and, if size mod 256 is not 0, the
+ * partial bundle of that width (C2SP tlog-tiles, "Log entries"). With `oldSize`, only the
+ * bundles that a tree of `oldSize` lacks, new or grown.
  *
- * @throws {TlogError} TLOG_BAD_ARGUMENT if `size` is not an integer from 0 to 2^53-1.
+ * @throws {TlogError} TLOG_BAD_ARGUMENT unless 0 ≤ oldSize ≤ size ≤ 2^53-1 are integers.
  */
-export function entryBundlesForSize(size: number): EntryBundle[] {
+export function entryBundlesForSize(size: number, oldSize = 0): EntryBundle[] {
   requireIndex(size, 'tree size');
-  return tilesOfRow(size);
+  requireIndex(oldSize, 'old tree size');
+  if (oldSize > size) {
+    throw new TlogError('TLOG_BAD_ARGUMENT', 'old tree size must not exceed the tree size');
+  }
+  return tilesOfRow(size, oldSize);
 }
 
-function tilesOfRow(count: number): EntryBundle[] {
-  const full = Math.floor(count / TILE_WIDTH);
+/** The tiles of a row of `count` hashes that a row of `oldCount` hashes lacks or has narrower. */
+function tilesOfRow(count: number, oldCount: number): EntryBundle[] {
   const rows: EntryBundle[] = [];
-  for (let index = 0; index < full; index++) {
-    rows.push({ index, width: TILE_WIDTH });
-  }
-  const partial = count - full * TILE_WIDTH;
-  if (partial > 0) {
-    rows.push({ index: full, width: partial });
+  for (let index = Math.floor(oldCount / TILE_WIDTH); index * TILE_WIDTH < count; index++) {
+    const width = Math.min(TILE_WIDTH, count - index * TILE_WIDTH);
+    const oldWidth = Math.min(TILE_WIDTH, Math.max(0, oldCount - index * TILE_WIDTH));
+    if (width > oldWidth) {
+      rows.push({ index, width });
+    }
   }
   return rows;
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { VerifyError } from './verify-error.ts';
 
 /** Longest response read: a full entry bundle is 256 × (2 + 65535) bytes. */
@@ -49,7 +50,7 @@ export class LogClient {
         }
         throw new VerifyError(
           'VERIFY_NETWORK',
-          `${what}: GET ${url} answered ${response.status} ${response.statusText}`.trimEnd(),
+          `${what}: GET ${url} answered ${response.status} ${response.statusText || (STATUS_CODES[response.status] ?? '')}`.trimEnd(),
         );
       }
       const body = await readBody(response, url, what, maxBytes);

@@ -33,8 +33,9 @@ export class ProgressBar {
         .toString()
         .padStart(3)}%  ` +
       `${formatCount(done)} / ${formatCount(total)} ${this.#label}  ${formatCount(rate)}/s`;
-    if (this.#out.columns !== undefined && line.length >= this.#out.columns) {
-      line = line.slice(0, Math.max(0, this.#out.columns - 1));
+    const columns = this.#out.columns ?? 0;
+    if (columns > 0 && line.length >= columns) {
+      line = line.slice(0, columns - 1);
     }
     this.#out.write(`\r${line}\x1b[K`);
     this.#drawn = true;

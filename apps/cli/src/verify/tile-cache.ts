@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import { VerifyError } from './verify-error.ts';
 
 /**
@@ -28,9 +28,12 @@ export class TileCache {
   /** The first write failure, if any, for the report. */
   writeProblem: string | undefined;
   readonly #madeDirs = new Set<string>();
+  /** Paths of the files below `tile/` at opening: one directory walk instead of a failed open per missing tile. */
+  readonly #files: Set<string>;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, files: Set<string>) {
     this.dir = dir;
+    this.#files = files;
   }
 
   /** @throws VerifyError VERIFY_BAD_INPUT if the folder cannot be created. */
@@ -44,34 +47,43 @@ export class TileCache {
         { cause: error },
       );
     }
-    return new TileCache(dir);
+    let files: string[] = [];
+    try {
+      files = await readdir(join(dir, 'tile'), { recursive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadable(dir, error);
+    }
+    return new TileCache(dir, new Set(files.map((file) => `tile/${file.split(sep).join('/')}`)));
   }
 
   get checkpointPath(): string {
     return join(this.dir, 'checkpoint');
   }
 
-  /** The file at `path` (a tile path), or undefined if it is not cached. */
+  /** The tile or bundle at `path` (its tlog-tiles path), or undefined if it is not cached. */
   async read(path: string): Promise<Uint8Array | undefined> {
+    return this.#files.has(path) ? this.#readFile(path) : undefined;
+  }
+
+  async readCheckpoint(): Promise<string | undefined> {
+    const bytes = await this.#readFile('checkpoint');
+    return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+  }
+
+  async #readFile(path: string): Promise<Uint8Array | undefined> {
     try {
       return await readFile(join(this.dir, path));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new VerifyError(
-        'VERIFY_BAD_INPUT',
-        `cannot read the cache file ${join(this.dir, path)}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw unreadable(join(this.dir, path), error);
     }
   }
 
-  async readCheckpoint(): Promise<string | undefined> {
-    const bytes = await this.read('checkpoint');
-    return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
-  }
-
-  /** Writes through a temporary file and a rename, so a crash never leaves half a file. */
-  async write(path: string, bytes: Uint8Array | string): Promise<void> {
+  /**
+   * Writes through a temporary file and a rename, so a crash never leaves half a file. Returns
+   * whether the file was written.
+   */
+  async write(path: string, bytes: Uint8Array | string): Promise<boolean> {
     const file = join(this.dir, path);
     const folder = dirname(file);
     try {
@@ -82,8 +94,18 @@ export class TileCache {
       const temporary = `${file}.${process.pid}.tmp`;
       await writeFile(temporary, bytes);
       await rename(temporary, file);
+      return true;
     } catch (error) {
       this.writeProblem ??= `cannot write the cache file ${file}: ${(error as Error).message}`;
+      return false;
     }
   }
+}
+
+function unreadable(path: string, error: unknown): VerifyError {
+  return new VerifyError(
+    'VERIFY_BAD_INPUT',
+    `cannot read the cache ${path}: ${(error as Error).message}`,
+    { cause: error },
+  );
 }

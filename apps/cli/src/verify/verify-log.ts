@@ -1,14 +1,12 @@
-import { decodeStatement, isStatementProblem } from '@allmende/protocol';
+import { availableParallelism } from 'node:os';
 import {
   ALG_ED25519,
   HASH_SIZE,
   TILE_HEIGHT,
   TILE_WIDTH,
   TlogError,
-  decodeEntryBundle,
   encodeBase64,
   entriesPath,
-  entryBundlesForSize,
   nodeFromTiles,
   openNote,
   parseCheckpoint,
@@ -17,15 +15,15 @@ import {
   subtreeNodes,
   tileForNode,
   tilePath,
-  tilesForSize,
   type Checkpoint,
   type EntryBundle,
   type NodeId,
   type Tile,
   type VerifierKey,
 } from '@allmende/tlog';
+import { BundleChecker } from './bundle-checker.ts';
 import { LogClient } from './log-client.ts';
-import { fastLeafHash, fullTileRoot, hashAt } from './tile-hash.ts';
+import { fullTileRoot, hashAt } from './tile-hash.ts';
 import { TileCache, defaultCacheDir } from './tile-cache.ts';
 import { VerifyError } from './verify-error.ts';
 
@@ -33,6 +31,9 @@ export { VerifyError, VERIFY_ERROR_CODES, type VerifyErrorCode } from './verify-
 
 /** Requests in flight at once: enough to hide latency, few enough to be polite. */
 const DEFAULT_CONCURRENCY = 24;
+/** Below this many bundles, starting worker threads costs more than it saves. */
+const MIN_BUNDLES_FOR_THREADS = 16;
+const MAX_THREADS = 4;
 /** A checkpoint with a few hundred cosignatures stays far below this. */
 const MAX_CHECKPOINT_BYTES = 1 << 20;
 
@@ -48,7 +49,10 @@ export type VerifyOptions = {
   /** Called as entries are verified. */
   progress?: (done: number, total: number) => void;
   fetch?: typeof fetch;
+  /** Requests in flight at once. */
   concurrency?: number;
+  /** Worker threads that hash and check bundles; by default one per core but one, up to 4. */
+  threads?: number;
 };
 
 /** An earlier checkpoint the verified tree was shown to extend. */
@@ -116,6 +120,12 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
   const cache = await TileCache.open(options.cacheDir ?? defaultCacheDir(baseUrl));
 
   const note = await client.get('checkpoint', 'checkpoint', MAX_CHECKPOINT_BYTES);
+  if (/^\s*</.test(Buffer.from(note.subarray(0, 64)).toString('latin1'))) {
+    throw new VerifyError(
+      'VERIFY_BAD_CHECKPOINT',
+      `checkpoint: ${baseUrl}/checkpoint is a web page, not a checkpoint; is ${baseUrl} the URL of the log (for Allmende, the server's address followed by /log)?`,
+    );
+  }
   const checkpoint = await openCheckpoint(note, verifier, 'checkpoint');
   const cachedNote = await cache.readCheckpoint();
   if (cachedNote !== undefined) {
@@ -140,6 +150,7 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
     client,
     cache,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    threads: options.threads ?? Math.min(MAX_THREADS, availableParallelism() - 1),
     progress: options.progress,
     rootSizes: earlier.map((e) => e.checkpoint.size),
   });
@@ -168,8 +179,7 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
 
   await tree.saveUpperTiles();
   const noteText = Buffer.from(note).toString('utf8');
-  await cache.write('checkpoint', noteText);
-  const savedCheckpoint = cache.writeProblem === undefined ? cache.checkpointPath : undefined;
+  const saved = await cache.write('checkpoint', noteText);
 
   return {
     url: baseUrl,
@@ -183,7 +193,7 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
     cached: { files: tree.cachedFiles, bytes: tree.cachedBytes },
     consistency,
     cacheDir: cache.dir,
-    savedCheckpoint,
+    savedCheckpoint: saved ? cache.checkpointPath : undefined,
     warnings: cache.writeProblem === undefined ? [] : [cache.writeProblem],
     elapsedMs: performance.now() - started,
   };
@@ -199,6 +209,7 @@ class TreeVerifier {
   readonly #client: LogClient;
   readonly #cache: TileCache;
   readonly #concurrency: number;
+  readonly #threads: number;
   readonly #progress: ((done: number, total: number) => void) | undefined;
   readonly #upper = new Map<string, Fetched>();
   readonly #kept = new Map<number, Uint8Array>();
@@ -212,6 +223,7 @@ class TreeVerifier {
     client: LogClient;
     cache: TileCache;
     concurrency: number;
+    threads: number;
     progress: ((done: number, total: number) => void) | undefined;
     rootSizes: number[];
   }) {
@@ -219,6 +231,7 @@ class TreeVerifier {
     this.#client = options.client;
     this.#cache = options.cache;
     this.#concurrency = options.concurrency;
+    this.#threads = options.threads;
     this.#progress = options.progress;
     for (const size of [this.#size, ...options.rootSizes]) {
       for (const node of subtreeNodes(0, size)) {
@@ -233,26 +246,39 @@ class TreeVerifier {
    * hash in every tile to the entries.
    */
   async verifyTiles(): Promise<void> {
-    const upper = tilesForSize(this.#size).filter((tile) => tile.level > 0);
-    await runPool(upper, this.#concurrency, async (tile) => {
+    const upper: Tile[] = [];
+    await runPool(upperTiles(this.#size), this.#concurrency, async (tile) => {
       const fetched = await this.#get(tilePath(tile), tile.width === TILE_WIDTH, tileName(tile));
       requireTileLength(fetched, tile.width, this.#cache);
       this.#upper.set(tileKey(tile.level, tile.index), fetched);
+      upper.push(tile);
     });
     for (const tile of upper) {
       if (tile.level >= 2) this.#verifyUpperTile(tile);
     }
+    // Level-1 hashes are checked below, each against the root of its level-0 tile.
+    this.tilesChecked += upper.length;
 
+    const bundleCount = Math.ceil(this.#size / TILE_WIDTH);
+    const checker = new BundleChecker(bundleCount >= MIN_BUNDLES_FOR_THREADS ? this.#threads : 0);
+    try {
+      await this.#verifyBundles(entryBundles(this.#size), checker);
+    } finally {
+      await checker.close();
+    }
+  }
+
+  async #verifyBundles(bundles: Iterable<EntryBundle>, checker: BundleChecker): Promise<void> {
     let done = 0;
     this.#progress?.(0, this.#size);
-    await runPool(entryBundlesForSize(this.#size), this.#concurrency, async (bundle) => {
+    await runPool(bundles, this.#concurrency, async (bundle) => {
       const full = bundle.width === TILE_WIDTH;
       const tile = { level: 0, index: bundle.index, width: bundle.width };
       const [entries, hashes] = await Promise.all([
         this.#get(entriesPath(bundle.index, bundle.width), full, bundleName(bundle)),
         this.#get(tilePath(tile), full, tileName(tile)),
       ]);
-      this.#verifyBundle(bundle, entries, hashes);
+      await this.#verifyBundle(checker, bundle, entries, hashes);
       if (this.#keep.has(bundle.index)) this.#kept.set(bundle.index, hashes.bytes);
       if (full) {
         if (!entries.cached)
@@ -312,46 +338,31 @@ class TreeVerifier {
         );
       }
     }
-    this.tilesChecked++;
   }
 
-  #verifyBundle(bundle: EntryBundle, entries: Fetched, hashes: Fetched): void {
-    requireTileLength(hashes, bundle.width, this.#cache);
-    let decoded: Uint8Array[];
-    try {
-      decoded = decodeEntryBundle(entries.bytes, bundle.width);
-    } catch (error) {
-      if (!(error instanceof TlogError)) throw error;
-      throw mismatch(`${entries.name}: ${error.message}`, [entries], this.#cache);
-    }
-    const first = bundle.index * TILE_WIDTH;
-    for (let i = 0; i < decoded.length; i++) {
-      const entry = decoded[i]!;
-      if (!hashAt(hashes.bytes, i, fastLeafHash(entry))) {
-        throw mismatch(
-          `entry ${first + i}: leaf hash does not match ${hashes.name} hash ${i}`,
-          [entries, hashes],
-          this.#cache,
-        );
-      }
-      const statement = decodeStatement(entry);
-      if (isStatementProblem(statement)) {
-        throw new VerifyError(
-          'VERIFY_BAD_ENTRY',
-          `entry ${first + i}: not a valid statement (${statement.reason}): ${statement.message.replaceAll('\n', ' ')}${cacheHint([entries], this.#cache)}`,
-        );
-      }
-    }
-    if (bundle.width === TILE_WIDTH) {
-      const parent = this.#upper.get(tileKey(1, Math.floor(bundle.index / TILE_WIDTH)))!;
-      const position = bundle.index % TILE_WIDTH;
-      if (!hashAt(parent.bytes, position, fullTileRoot(hashes.bytes))) {
-        throw mismatch(
-          `${parent.name}: hash ${position} is not the root of ${hashes.name}`,
-          [parent, hashes],
-          this.#cache,
-        );
-      }
+  async #verifyBundle(
+    checker: BundleChecker,
+    bundle: EntryBundle,
+    entries: Fetched,
+    hashes: Fetched,
+  ): Promise<void> {
+    const full = bundle.width === TILE_WIDTH;
+    const parent = full
+      ? this.#upper.get(tileKey(1, Math.floor(bundle.index / TILE_WIDTH)))!
+      : undefined;
+    const position = (bundle.index % TILE_WIDTH) * HASH_SIZE;
+    const problem = await checker.check({
+      index: bundle.index,
+      width: bundle.width,
+      entries: entries.bytes,
+      tile: hashes.bytes,
+      parentHash: parent?.bytes.subarray(position, position + HASH_SIZE),
+      names: { entries: entries.name, tile: hashes.name, parent: parent?.name ?? '' },
+    });
+    if (problem !== undefined) {
+      const sources = { entries, tile: hashes, parent };
+      const involved = problem.involves.flatMap((source) => sources[source] ?? []);
+      throw new VerifyError(problem.code, `${problem.message}${cacheHint(involved, this.#cache)}`);
     }
     this.tilesChecked += 2;
   }
@@ -443,11 +454,14 @@ function mismatch(problem: string, sources: readonly Fetched[], cache: TileCache
   return new VerifyError('VERIFY_MISMATCH', `${problem}${cacheHint(sources, cache)}`);
 }
 
-/** A mismatch on a cached file may be damage on this disk rather than a lying server. */
+/**
+ * A cached full tile was verified when it was downloaded and may not change (C2SP tlog-tiles),
+ * so a mismatch on one means the log rewrote published history or the copy on disk is damaged.
+ */
 function cacheHint(sources: readonly Fetched[], cache: TileCache): string {
   const cached = sources.filter((source) => source.cached).map((source) => source.name);
   if (cached.length === 0) return '';
-  return ` (${cached.join(' and ')} read from the cache ${cache.dir}; if the copy there is damaged, delete that folder and run again)`;
+  return ` (${cached.join(' and ')} read from the cache ${cache.dir}: either the log changed what it had published, or the copy there is damaged; delete that folder to download it again)`;
 }
 
 function tileName(tile: Tile): string {
@@ -466,25 +480,45 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
+/**
+ * What `tilesForSize(size)` lists above level 0, and `entryBundlesForSize(size)`, one at a time:
+ * the checkpoint may claim up to 2^53-1 entries, and then the first missing tile should end the
+ * run with a clear message, not an array of 2^45 tiles the heap cannot hold.
+ */
+export function* upperTiles(size: number): Generator<Tile> {
+  for (let level = 1; ; level++) {
+    const hashes = Math.floor(size / TILE_WIDTH ** level);
+    if (hashes === 0) return;
+    for (let index = 0; index * TILE_WIDTH < hashes; index++) {
+      yield { level, index, width: Math.min(TILE_WIDTH, hashes - index * TILE_WIDTH) };
+    }
+  }
+}
+
+/** See {@link upperTiles}. */
+export function* entryBundles(size: number): Generator<EntryBundle> {
+  for (let index = 0; index * TILE_WIDTH < size; index++) {
+    yield { index, width: Math.min(TILE_WIDTH, size - index * TILE_WIDTH) };
+  }
+}
+
 /** Runs `work` on every item, at most `concurrency` at a time; stops at the first failure. */
 async function runPool<T>(
-  items: readonly T[],
+  items: Iterable<T>,
   concurrency: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
+  const iterator = items[Symbol.iterator]();
   let failed = false;
   const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const item = items[next++]!;
+    for (let next = iterator.next(); !failed && next.done !== true; next = iterator.next()) {
       try {
-        await work(item);
+        await work(next.value);
       } catch (error) {
         failed = true;
         throw error;
       }
     }
   };
-  const workers = Math.max(1, Math.min(concurrency, items.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }

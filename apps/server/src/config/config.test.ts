@@ -19,7 +19,9 @@ describe('configuration', () => {
   });
 
   it('takes flags over environment over allmende.toml', async () => {
-    const dataDir = await dataDirWith('listen = "0.0.0.0:9000"\norigin = "file.example/log"\nname = "Aus der Datei"\n');
+    const dataDir = await dataDirWith(
+      'listen = "0.0.0.0:9000"\norigin = "file.example/log"\nname = "Aus der Datei"\n',
+    );
     const env = { ALLMENDE_LISTEN: '127.0.0.1:9001', ALLMENDE_DATABASE_URL: 'postgres://u@db/x' };
     const config = await loadConfig({ dataDir, listen: '[::1]:9002' }, env);
     expect(config.listen).toEqual({ host: '::1', port: 9002 });
@@ -29,15 +31,38 @@ describe('configuration', () => {
   });
 
   it.each([
-    [{ listen: 'localhost' }, {}, undefined, /invalid setting listen \(from --listen\): expected HOST:PORT/],
-    [{}, { ALLMENDE_LISTEN: '1.2.3.4:99999' }, undefined, /invalid setting listen \(from ALLMENDE_LISTEN\)/],
-    [{}, { ALLMENDE_DATABASE_URL: 'mysql://x' }, undefined, /invalid setting databaseUrl \(from ALLMENDE_DATABASE_URL\)/],
-    [{}, {}, 'origin = "https://coop.example/log"', /invalid setting origin \(from allmende.toml "origin"\)/],
+    [
+      { listen: 'localhost' },
+      {},
+      undefined,
+      /invalid setting listen \(from --listen\): expected HOST:PORT/,
+    ],
+    [
+      {},
+      { ALLMENDE_LISTEN: '1.2.3.4:99999' },
+      undefined,
+      /invalid setting listen \(from ALLMENDE_LISTEN\)/,
+    ],
+    [
+      {},
+      { ALLMENDE_DATABASE_URL: 'mysql://x' },
+      undefined,
+      /invalid setting databaseUrl \(from ALLMENDE_DATABASE_URL\)/,
+    ],
+    [
+      {},
+      {},
+      'origin = "https://coop.example/log"',
+      /invalid setting origin \(from allmende.toml "origin"\)/,
+    ],
     [{}, {}, 'listen = 8080', /invalid setting listen/],
     [{}, {}, 'lisen = "1:2"', /unknown setting lisen/],
     [{}, {}, 'listen = "', /not valid TOML/],
-  ])('stops on invalid configuration and names the setting (%o %o %s)', async (flags, env, toml, message) => {
-    const dataDir = await dataDirWith(toml);
-    await expect(loadConfig({ dataDir, ...flags }, env)).rejects.toThrow(message);
-  });
+  ])(
+    'stops on invalid configuration and names the setting (%o %o %s)',
+    async (flags, env, toml, message) => {
+      const dataDir = await dataDirWith(toml);
+      await expect(loadConfig({ dataDir, ...flags }, env)).rejects.toThrow(message);
+    },
+  );
 });

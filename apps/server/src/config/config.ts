@@ -42,9 +42,19 @@ const DatabaseUrl = z
 /** Each setting once: its schema, its environment variable, its key in allmende.toml. */
 const SETTINGS = {
   listen: { schema: Listen, env: 'ALLMENDE_LISTEN', key: 'listen', fallback: '127.0.0.1:8080' },
-  databaseUrl: { schema: DatabaseUrl, env: 'ALLMENDE_DATABASE_URL', key: 'database_url', fallback: undefined },
+  databaseUrl: {
+    schema: DatabaseUrl,
+    env: 'ALLMENDE_DATABASE_URL',
+    key: 'database_url',
+    fallback: undefined,
+  },
   origin: { schema: Origin, env: 'ALLMENDE_ORIGIN', key: 'origin', fallback: DEFAULT_ORIGIN },
-  name: { schema: z.string().trim().min(1).max(200), env: 'ALLMENDE_NAME', key: 'name', fallback: DEFAULT_NAME },
+  name: {
+    schema: z.string().trim().min(1).max(200),
+    env: 'ALLMENDE_NAME',
+    key: 'name',
+    fallback: DEFAULT_NAME,
+  },
   checkpointIntervalMs: {
     schema: z.coerce.number().int().min(10).max(1000),
     env: 'ALLMENDE_CHECKPOINT_INTERVAL_MS',
@@ -69,7 +79,10 @@ export async function loadConfig(
       [setting.env, env[setting.env] || undefined],
       [`${CONFIG_FILE} "${setting.key}"`, file[setting.key]],
     ];
-    const [source, raw] = sources.find(([, value]) => value !== undefined) ?? ['default', setting.fallback];
+    const [source, raw] = sources.find(([, value]) => value !== undefined) ?? [
+      'default',
+      setting.fallback,
+    ];
     if (raw === undefined) return undefined as z.output<(typeof SETTINGS)[K]['schema']>;
     const parsed = setting.schema.safeParse(raw);
     if (!parsed.success) {
@@ -101,12 +114,17 @@ async function readConfigFile(dataDir: string): Promise<Record<string, unknown>>
   try {
     table = parseToml(text);
   } catch (error) {
-    throw new AppError('CONFIG_INVALID', `${path} is not valid TOML: ${(error as Error).message}`, { cause: error });
+    throw new AppError('CONFIG_INVALID', `${path} is not valid TOML: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const known = new Set<string>(Object.values(SETTINGS).map((s) => s.key));
   const unknown = Object.keys(table).filter((key) => !known.has(key));
   if (unknown.length > 0) {
-    throw new AppError('CONFIG_INVALID', `${path}: unknown setting ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+    throw new AppError(
+      'CONFIG_INVALID',
+      `${path}: unknown setting ${unknown.join(', ')}; known: ${[...known].join(', ')}`,
+    );
   }
   return table;
 }

@@ -13,6 +13,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export type Database = { db: Kysely<Schema>; dialect: Dialect; close(): Promise<void> };
 
 export const SQLITE_FILE = 'allmende.sqlite';
+const INT8_OID = 20;
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(options: {
@@ -26,9 +27,13 @@ export async function openDatabase(options: {
     await migrate(database);
   } catch (error) {
     await database.close();
-    throw new AppError('UNAVAILABLE', `cannot prepare the ${database.dialect} database: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new AppError(
+      'UNAVAILABLE',
+      `cannot prepare the ${database.dialect} database: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   return database;
 }
@@ -49,8 +54,10 @@ function openPostgres(url: string): Database {
     max: 10,
     // BIGINT arrives as a string by default; every integer here is below 2^53.
     types: {
-      getTypeParser: (oid, format) =>
-        oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format),
+      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID
+          ? Number
+          : (pg.types.getTypeParser(oid, format) as (value: string) => unknown),
     },
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
@@ -63,5 +70,6 @@ async function migrate({ db, dialect }: Database): Promise<void> {
     provider: { getMigrations: () => Promise.resolve(migrations(dialect)) },
   });
   const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
+  if (error)
+    throw error instanceof Error ? error : new Error('a migration failed', { cause: error });
 }

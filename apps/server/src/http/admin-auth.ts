@@ -12,7 +12,10 @@ export function adminGuard(adminToken: string): (request: FastifyRequest) => Pro
     const header = request.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header);
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
-      throw new AppError('UNAUTHORIZED', 'this needs the admin token: Authorization: Bearer <token>');
+      throw new AppError(
+        'UNAUTHORIZED',
+        'this needs the admin token: Authorization: Bearer <token>',
+      );
     }
   };
 }

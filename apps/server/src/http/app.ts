@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import type { LogService } from '../log/log.service.ts';
 import { logRoutes } from '../log/log.routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
@@ -34,7 +38,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
 
-  const httpRequests = deps.metrics.counter('allmende_http_requests_total', 'HTTP requests answered.');
+  const httpRequests = deps.metrics.counter(
+    'allmende_http_requests_total',
+    'HTTP requests answered.',
+  );
   app.addHook('onResponse', async (_request, reply) => {
     httpRequests.inc(1, { status: String(reply.statusCode) });
   });
@@ -48,7 +55,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
           'The JSON API of an Allmende cooperative. The public log is also served per C2SP tlog-tiles under /log/.',
       },
       components: {
-        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: '<data>/admin-token' } },
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: '<data>/admin-token' },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -65,9 +74,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       root: web,
       wildcard: false,
       index: false,
-      setHeaders: (response, path) => {
+      setHeaders: (reply, path) => {
         // Vite puts a content hash into every asset's name.
-        if (path.includes('/assets/')) response.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        if (path.includes('/assets/')) {
+          reply.header('cache-control', 'public, max-age=31536000, immutable');
+        }
       },
     });
   }
@@ -76,7 +87,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     if (web && request.method === 'GET' && !isApi(request.url)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url}`));
+    return reply
+      .status(404)
+      .send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url}`));
   });
   return app;
 }

@@ -27,7 +27,9 @@ export class LogRepository {
         .insertInto('log_tiles')
         .values(tiles.map((t) => ({ level: t.level, tile_index: t.index, hashes: t.hashes })))
         .onConflict((oc) =>
-          oc.columns(['level', 'tile_index']).doUpdateSet((eb) => ({ hashes: eb.ref('excluded.hashes') })),
+          oc
+            .columns(['level', 'tile_index'])
+            .doUpdateSet((eb) => ({ hashes: eb.ref('excluded.hashes') })),
         )
         .execute();
     });
@@ -68,18 +70,23 @@ export class LogRepository {
     const rows = await this.#db
       .selectFrom('log_tiles as t')
       .select(['t.level', 't.tile_index', 't.hashes'])
-      .where(({ eb, selectFrom }) =>
+      .where((eb) =>
         eb(
           't.tile_index',
           '=',
-          selectFrom('log_tiles as u')
+          eb
+            .selectFrom('log_tiles as u')
             .select((u) => u.fn.max('u.tile_index').as('m'))
             .whereRef('u.level', '=', 't.level'),
         ),
       )
       .orderBy('t.level')
       .execute();
-    return rows.map((row) => ({ level: row.level, index: Number(row.tile_index), hashes: row.hashes }));
+    return rows.map((row) => ({
+      level: row.level,
+      index: Number(row.tile_index),
+      hashes: row.hashes,
+    }));
   }
 
   async storeCheckpoint(checkpoint: StoredCheckpoint, createdAt: Date): Promise<void> {

@@ -17,7 +17,8 @@ import { AppError } from '../errors.ts';
 import type { LogService } from './log.service.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+const b64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const errors = { 400: ErrorBody, 404: ErrorBody };
 
 /** C2SP tlog-tiles read endpoints under /log/, and the JSON API under /api/log/. */
@@ -40,7 +41,8 @@ export function logRoutes(
     try {
       parsed = parseTilePath(path);
     } catch (error) {
-      if (error instanceof TlogError) throw new AppError('LOG_BAD_TILE_PATH', error.message, { cause: error });
+      if (error instanceof TlogError)
+        throw new AppError('LOG_BAD_TILE_PATH', error.message, { cause: error });
       throw error;
     }
     const bytes =
@@ -57,10 +59,22 @@ export function logRoutes(
 
   api.get(
     '/api/log/info',
-    { schema: { summary: 'The log: origin, verifier key, latest checkpoint', tags: ['log'], response: { 200: LogInfo } } },
+    {
+      schema: {
+        summary: 'The log: origin, verifier key, latest checkpoint',
+        tags: ['log'],
+        response: { 200: LogInfo },
+      },
+    },
     async () => {
       const { size, rootHash, note } = log.checkpoint;
-      return { origin: log.origin, verifierKey: log.verifierKey, size, rootHash: b64(rootHash), checkpoint: note };
+      return {
+        origin: log.origin,
+        verifierKey: log.verifierKey,
+        size,
+        rootHash: b64(rootHash),
+        checkpoint: note,
+      };
     },
   );
 

@@ -121,7 +121,8 @@ export class LogService {
     const statement = { v: 1, time: this.#now().toISOString(), ...draft } as Statement;
     const bytes = encodeStatement(statement);
     if (isStatementProblem(bytes)) {
-      const code = bytes.reason === 'too-large' ? 'LOG_STATEMENT_TOO_LARGE' : 'LOG_STATEMENT_INVALID';
+      const code =
+        bytes.reason === 'too-large' ? 'LOG_STATEMENT_TOO_LARGE' : 'LOG_STATEMENT_INVALID';
       throw new AppError(code, bytes.message);
     }
     const index = await this.#sequencer.append(bytes);
@@ -137,7 +138,10 @@ export class LogService {
     return entries.map((entry, i) => {
       const statement = decodeStatement(entry);
       if (isStatementProblem(statement)) {
-        throw new AppError('INTERNAL', `entry ${start + i} cannot be decoded: ${statement.message}`);
+        throw new AppError(
+          'INTERNAL',
+          `entry ${start + i} cannot be decoded: ${statement.message}`,
+        );
       }
       return { index: start + i, entry, statement };
     });
@@ -157,7 +161,10 @@ export class LogService {
           : `the tree of size ${size} has no entry ${index}`,
       );
     }
-    const readNode = await this.#nodeReader(size, [...inclusionProofNodes(index, size).flat(), ...subtreeNodes(0, size)]);
+    const readNode = await this.#nodeReader(size, [
+      ...inclusionProofNodes(index, size).flat(),
+      ...subtreeNodes(0, size),
+    ]);
     const [entry] = await this.#repo.entries(index, index + 1);
     if (!entry) throw new AppError('LOG_ENTRY_NOT_FOUND', `no entry ${index}`);
     return {
@@ -172,7 +179,8 @@ export class LogService {
   /** RFC 6962 §2.1.2 proof that the tree of size `from` is a prefix of the tree of size `to`. */
   async consistencyProof(from: number, to = this.#checkpoint.size) {
     this.#checkSize(to);
-    if (from > to) throw new AppError('LOG_BAD_REQUEST', `from (${from}) must not exceed to (${to})`);
+    if (from > to)
+      throw new AppError('LOG_BAD_REQUEST', `from (${from}) must not exceed to (${to})`);
     const readNode = await this.#nodeReader(to, [
       ...consistencyProofNodes(from, to).flat(),
       ...subtreeNodes(0, from),
@@ -198,7 +206,10 @@ export class LogService {
       if (stored?.length === TILE_WIDTH * HASH_SIZE) this.#fullTiles.set(key, stored);
     }
     if (!stored || stored.length < tile.width * HASH_SIZE) {
-      throw new AppError('LOG_TILE_NOT_FOUND', `the log has no tile ${tile.level}/${tile.index} of width ${tile.width}`);
+      throw new AppError(
+        'LOG_TILE_NOT_FOUND',
+        `the log has no tile ${tile.level}/${tile.index} of width ${tile.width}`,
+      );
     }
     return stored.subarray(0, tile.width * HASH_SIZE);
   }
@@ -207,7 +218,10 @@ export class LogService {
   async entryBundle(index: number, width: number): Promise<Uint8Array> {
     const start = index * TILE_WIDTH;
     if (start + width > this.size) {
-      throw new AppError('LOG_TILE_NOT_FOUND', `the log has no entry bundle ${index} of width ${width}`);
+      throw new AppError(
+        'LOG_TILE_NOT_FOUND',
+        `the log has no entry bundle ${index} of width ${width}`,
+      );
     }
     const key = String(index);
     const full = width === TILE_WIDTH ? this.#fullBundles.get(key) : undefined;
@@ -251,7 +265,8 @@ export class LogService {
     return (node) =>
       nodeFromTiles(node, size, (tile) => {
         const bytes = fetched.get(`${tile.level}/${tile.index}/${tile.width}`);
-        if (!bytes) throw new AppError('INTERNAL', `tile ${tile.level}/${tile.index} was not fetched`);
+        if (!bytes)
+          throw new AppError('INTERNAL', `tile ${tile.level}/${tile.index} was not fetched`);
         return bytes;
       });
   }
@@ -277,7 +292,10 @@ export class LogService {
   async #publish(): Promise<void> {
     const size = this.#sequencer.size;
     const rootHash = this.#sequencer.rootHash();
-    const note = await signNote(formatCheckpoint({ origin: this.origin, size, rootHash }), this.#signer);
+    const note = await signNote(
+      formatCheckpoint({ origin: this.origin, size, rootHash }),
+      this.#signer,
+    );
     // Stored before it is served: after a restart the log serves it (or a newer one) again.
     await this.#repo.storeCheckpoint({ size, note }, this.#now());
     this.#lastPublishedAt = Date.now();
@@ -291,7 +309,10 @@ function logMetrics(metrics: Metrics) {
   return {
     appends: metrics.counter('allmende_log_appends_total', 'Statements appended to the log.'),
     size: metrics.gauge('allmende_log_size', 'Durable entries in the log.'),
-    checkpointSize: metrics.gauge('allmende_log_checkpoint_size', 'Tree size of the latest checkpoint.'),
+    checkpointSize: metrics.gauge(
+      'allmende_log_checkpoint_size',
+      'Tree size of the latest checkpoint.',
+    ),
     checkpointFailures: metrics.counter(
       'allmende_log_checkpoint_failures_total',
       'Checkpoints that could not be signed or stored (retried).',

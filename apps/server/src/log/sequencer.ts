@@ -8,7 +8,11 @@ const HASH_SIZE = 32;
 /** Bounded by the SQL parameter limits of SQLite (32,766) and PostgreSQL (65,535). */
 const MAX_BATCH = 4096;
 
-type Pending = { entry: Uint8Array; resolve: (index: number) => void; reject: (error: unknown) => void };
+type Pending = {
+  entry: Uint8Array;
+  resolve: (index: number) => void;
+  reject: (error: unknown) => void;
+};
 
 /**
  * The single writer of the log, with group commit: every append that arrives while a commit is
@@ -26,14 +30,17 @@ export class Sequencer {
   #size = 0;
   /** edge[level] = hashes of the rightmost, not yet full tile of that level. */
   #edge: Uint8Array[][] = [];
-  #broken: unknown;
+  #broken: AppError | undefined;
 
   private constructor(repo: LogRepository, onCommit: (size: number) => void) {
     this.#repo = repo;
     this.#onCommit = onCommit;
   }
 
-  static async open(repo: LogRepository, onCommit: (size: number) => void = () => {}): Promise<Sequencer> {
+  static async open(
+    repo: LogRepository,
+    onCommit: (size: number) => void = () => {},
+  ): Promise<Sequencer> {
     const sequencer = new Sequencer(repo, onCommit);
     await sequencer.#load();
     return sequencer;
@@ -63,7 +70,8 @@ export class Sequencer {
       nodeFromTiles(node, size, (tile) => {
         const hashes = this.edgeTile(tile);
         // The root's subtrees all lie in the rightmost tile of their level.
-        if (!hashes) throw new AppError('INTERNAL', `tile ${tile.level}/${tile.index} is not on the edge`);
+        if (!hashes)
+          throw new AppError('INTERNAL', `tile ${tile.level}/${tile.index} is not on the edge`);
         return hashes;
       }),
     );
@@ -75,7 +83,11 @@ export class Sequencer {
    */
   edgeTile(tile: Tile): Uint8Array | undefined {
     const hashes = this.#edge[tile.level];
-    if (!hashes || tile.index !== rightmostTileIndex(this.#size, tile.level) || hashes.length < tile.width) {
+    if (
+      !hashes ||
+      tile.index !== rightmostTileIndex(this.#size, tile.level) ||
+      hashes.length < tile.width
+    ) {
       return undefined;
     }
     return concat(hashes.slice(0, tile.width));
@@ -90,7 +102,9 @@ export class Sequencer {
       try {
         await this.#repo.appendBatch(first, entries, tiles);
       } catch (error) {
-        const failure = new AppError('UNAVAILABLE', 'the log could not store the entry', { cause: error });
+        const failure = new AppError('UNAVAILABLE', 'the log could not store the entry', {
+          cause: error,
+        });
         for (const p of batch) p.reject(failure);
         // A failed commit may still have reached the disk (a connection lost during COMMIT):
         // start again from what the database holds, never from what we hoped it holds.
@@ -109,7 +123,9 @@ export class Sequencer {
     try {
       await this.#load();
     } catch (error) {
-      this.#broken = new AppError('UNAVAILABLE', 'the log cannot reach its database', { cause: error });
+      this.#broken = new AppError('UNAVAILABLE', 'the log cannot reach its database', {
+        cause: error,
+      });
       for (const p of this.#queue.splice(0)) p.reject(this.#broken);
     }
   }

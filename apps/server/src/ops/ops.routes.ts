@@ -16,6 +16,8 @@ export function opsRoutes(app: FastifyInstance, log: LogService, metrics: Metric
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     checkpointAge.set(log.size - log.checkpoint.size);
-    return reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render());
+    return reply
+      .header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+      .send(metrics.render());
   });
 }

@@ -39,7 +39,10 @@ export async function prepareDataFolder(dataDir: string, origin: string): Promis
 }
 
 /** Writes the settings `allmende init` chose into allmende.toml, keeping what is there. */
-export async function writeConfigFile(dataDir: string, settings: Record<string, string>): Promise<void> {
+export async function writeConfigFile(
+  dataDir: string,
+  settings: Record<string, string>,
+): Promise<void> {
   const path = join(dataDir, CONFIG_FILE);
   const existing = await readFile(path, 'utf8').catch(() => '');
   if (existing) return;
