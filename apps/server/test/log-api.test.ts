@@ -88,6 +88,13 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
       expect(e.leafHash).toBe(Buffer.from(leafHash(decodeBase64(e.entry))).toString('base64'));
   });
 
+  it('signs no new checkpoint while the log is idle', async () => {
+    await notice({ text: 'one more' });
+    const covered = await checkpointOf(server.log.size);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await checkpoint()).note).toBe(covered.note);
+  });
+
   it('proves every entry included in the checkpoint, and checkpoints consistent with each other', async () => {
     const first = await checkpoint();
     await Promise.all(Array.from({ length: 300 }, (_, i) => notice({ text: `notice ${i}` })));
@@ -180,6 +187,9 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
       [get('/api/log/proof/inclusion?index=1e400'), 400, 'BAD_REQUEST'],
       [get('/api/log/proof/inclusion?index=99999999999999999999'), 400, 'BAD_REQUEST'],
       [get('/api/log/proof/inclusion?index=abc'), 400, 'BAD_REQUEST'],
+      [get('/api/log/proof/inclusion?index='), 400, 'BAD_REQUEST'],
+      [get('/api/log/proof/inclusion?index=0x1'), 400, 'BAD_REQUEST'],
+      [get('/api/log/proof/inclusion?index=1.5'), 400, 'BAD_REQUEST'],
       [get('/api/log/proof/consistency?from=5&to=2'), 400, 'LOG_BAD_REQUEST'],
       [get('/api/log/entries?limit=100000'), 400, 'BAD_REQUEST'],
     ];

@@ -4,8 +4,15 @@ import { MAX_NOTICE_CHARS, Statement } from './statement.ts';
 /** JSON shapes of `/api/log/*`, shared by the server, the CLI and the web app. */
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
-/** Sizes and indexes arrive as query strings; anything but a plain decimal is a bad request. */
-const Count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * Sizes and indexes arrive as query strings. Only plain decimals count: coercion would read
+ * "" as 0 and "0x10" as 16.
+ */
+const Count = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/, { message: 'expected a whole number' })
+  .transform(Number)
+  .pipe(z.number().max(Number.MAX_SAFE_INTEGER));
 
 export const LogInfo = z.object({
   origin: z.string(),
@@ -19,7 +26,7 @@ export type LogInfo = z.infer<typeof LogInfo>;
 
 export const EntriesQuery = z.object({
   start: Count.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  limit: Count.pipe(z.number().min(1).max(1000)).default(50),
   /** Newest first, from `start` (or the end) downwards: how the web app pages back in time. */
   order: z.enum(['asc', 'desc']).default('asc'),
 });
