@@ -35,6 +35,7 @@ const NOTICES = {
 let server: RunningServer;
 let browser: Browser;
 let dataDir: string;
+let webRoot: string;
 const index: Record<keyof typeof NOTICES, number> = { umlauts: -1, script: -1, plain: -1 };
 /** Entries in the log so far: the genesis statement and every notice appended. */
 let logSize = 1;
@@ -53,6 +54,7 @@ async function appendNotice(text: string): Promise<number> {
 
 async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-GB', ...options });
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   page.on('dialog', (dialog) => {
     throw new Error(`unexpected dialog: ${dialog.message()}`);
@@ -85,20 +87,39 @@ async function hasHorizontalOverflow(page: Page): Promise<boolean> {
 async function openLog(page: Page, path = '/'): Promise<void> {
   await page.goto(server.url + path);
   await page.getByText(`${logSize} entries`, { exact: true }).waitFor();
-  await page.getByText(/^Verified in your browser with the log key/).waitFor();
+  await page.getByText(/Verified in your browser with the log key/).waitFor();
+}
+
+/**
+ * Opens an entry page the way a visitor mostly reaches it: from the log, by an in-app link.
+ * (Loading the address directly is its own test below.)
+ */
+async function openEntry(page: Page, entry: number): Promise<void> {
+  await page.goto(server.url);
+  await page.evaluate((path) => {
+    window.history.pushState(null, '', path);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, `/log/entries/${entry}`);
+  await page.getByRole('heading', { level: 1, name: `Entry ${entry}` }).waitFor();
 }
 
 beforeAll(async () => {
   // Vitest sets NODE_ENV=test, with which Vite would bundle React's development build.
+  webRoot = await mkdtemp(join(tmpdir(), 'allmende-web-dist-'));
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    await build({
+      configFile: join(WEB_ROOT, 'vite.config.ts'),
+      logLevel: 'warn',
+      // Its own folder, so that the app other tests or `npm start` serve is never half-built.
+      build: { outDir: webRoot, emptyOutDir: true },
+    });
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
   dataDir = await mkdtemp(join(tmpdir(), 'allmende-web-'));
-  server = await startServer({ dataDir, listen: '127.0.0.1:0', origin: 'coop.test/log' });
+  server = await startServer({ dataDir, webRoot, listen: '127.0.0.1:0', origin: 'coop.test/log' });
   index.umlauts = await appendNotice(NOTICES.umlauts);
   index.script = await appendNotice(NOTICES.script);
   index.plain = await appendNotice(NOTICES.plain);
@@ -113,6 +134,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (webRoot) await rm(webRoot, { recursive: true, force: true });
 });
 
 describe('the public log in the browser', () => {
@@ -168,8 +190,9 @@ describe('the public log in the browser', () => {
     await screenshot(page, 'entry-desktop');
   });
 
-  it('opens an entry page from its address', async () => {
+  it('opens the log and an entry page from their addresses, as a shared link would', async () => {
     const page = await openPage();
+    await openLog(page, '/log');
     await page.goto(`${server.url}/log/entries/${index.script}`);
     await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
     await page.locator('dd', { hasText: NOTICES.script }).waitFor();
@@ -185,7 +208,7 @@ describe('the public log in the browser', () => {
       body.proof[0] = first.toString('base64');
       await route.fulfill({ response, json: body });
     });
-    await page.goto(`${server.url}/log/entries/${index.umlauts}`);
+    await openEntry(page, index.umlauts);
     const status = page.getByRole('status').filter({ hasText: 'Verification failed' });
     await status.waitFor();
     expect(await status.textContent()).toContain('inclusion proof does not hold');
@@ -209,15 +232,15 @@ describe('the public log in the browser', () => {
       await route.fulfill({ response, json: body });
     });
     await page.goto(server.url);
-    await page.getByText(/^Not verified: /).waitFor();
-    expect(await page.getByText(/^Verified in your browser/).count()).toBe(0);
+    await page.getByText(/Not verified\. The checkpoint’s signature is not valid/).waitFor();
+    expect(await page.getByText(/Verified in your browser/).count()).toBe(0);
   });
 
   it('speaks German to a German browser and switches to English', async () => {
     const page = await openPage({ locale: 'de-DE' });
     await page.goto(server.url);
     await page.getByRole('heading', { level: 1, name: 'Öffentliches Protokoll' }).waitFor();
-    await page.getByText(/^In Ihrem Browser mit dem Protokollschlüssel/).waitFor();
+    await page.getByText(/In Ihrem Browser mit dem Protokollschlüssel/).waitFor();
     await page.getByRole('heading', { name: 'Neueste Einträge' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     await screenshot(page, 'log-german');
@@ -239,7 +262,7 @@ describe('the public log in the browser', () => {
     expect(await hasHorizontalOverflow(page)).toBe(false);
     await screenshot(page, 'log-phone');
 
-    await page.goto(`${server.url}/log/entries/0`);
+    await openEntry(page, 0);
     await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
     expect(await hasHorizontalOverflow(page)).toBe(false);
     await screenshot(page, 'entry-phone');
@@ -250,9 +273,44 @@ describe('the public log in the browser', () => {
     await openLog(page);
     await expectNoAxeViolations(page);
 
-    await page.goto(`${server.url}/log/entries/${index.umlauts}`);
+    await openEntry(page, index.umlauts);
     await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
     await expectNoAxeViolations(page);
+  });
+
+  it('can be used with the keyboard alone', async () => {
+    const page = await openPage();
+    await openLog(page);
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    // Tab on from the content to the newest entry and open it with Enter.
+    const newest = page.locator('.entries a').first();
+    for (
+      let i = 0;
+      i < 10 && !(await newest.evaluate((el) => el === document.activeElement));
+      i++
+    ) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/log\/entries\/\d+$/);
+    await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+
+  it('pages back in time with "Show older entries"', async () => {
+    for (let i = 0; i < 20; i++) await appendNotice(`Notice number ${i + 1} of a busy day.`);
+    const page = await openPage();
+    await openLog(page);
+    expect(await page.locator('.entries li').count()).toBe(20);
+    await page.getByRole('button', { name: 'Show older entries' }).click();
+    await page.getByText('You have reached the beginning of the log.').waitFor();
+    expect(await page.locator('.entries li').count()).toBe(logSize);
+    const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(focused).toContain(`Entry ${logSize - 21}:`);
+    expect(await page.getByRole('link', { name: 'Allmende was founded.' }).count()).toBe(1);
   });
 
   it('shows a not-found page for unknown addresses', async () => {
@@ -265,7 +323,7 @@ describe('the public log in the browser', () => {
 
   it('shows why an entry beyond the log cannot be verified', async () => {
     const page = await openPage();
-    await page.goto(`${server.url}/log/entries/999999`);
+    await openEntry(page, 999999);
     await page.getByRole('status').filter({ hasText: 'Verification failed' }).waitFor();
   });
 });

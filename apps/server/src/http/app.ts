@@ -82,7 +82,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       },
     });
   }
-  const isApi = (url: string) => /^\/(api|log|ws)(\/|$|\?)/.test(url);
+  // /log and /log/entries/<n> are pages of the web app; only the C2SP paths belong to the log.
+  const isApi = (url: string) =>
+    /^\/(api|ws)(\/|$|\?)/.test(url) || /^\/log\/(checkpoint|tile\/)/.test(url);
   app.setNotFoundHandler((request, reply) => {
     if (web && request.method === 'GET' && !isApi(request.url)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');

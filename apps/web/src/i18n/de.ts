@@ -31,8 +31,8 @@ export const de: Messages = {
     signatureChecking: 'Signatur wird geprüft …',
     signatureVerified: (keyName) =>
       `In Ihrem Browser mit dem Protokollschlüssel „${keyName}“ geprüft`,
-    signatureFailed: (reason) => `Nicht bestätigt: ${reason}`,
-    checkedAt: (time) => `Zuletzt geprüft ${time}. Wird alle paar Sekunden aktualisiert.`,
+    signatureFailed: (reason) => `Nicht bestätigt. ${reason}`,
+    checkedAt: (time) => `Zuletzt geprüft um ${time}. Wird alle paar Sekunden aktualisiert.`,
     latestEntries: 'Neueste Einträge',
     entryLink: (index) => `Eintrag ${index}`,
     by: (actor) => `von ${actor}`,
@@ -115,6 +115,7 @@ export const de: Messages = {
       proofMismatch:
         'Der Server hat einen Beweis für einen anderen Eintrag oder eine andere Größe geschickt.',
       inclusion: (reason) => `Der Einschlussbeweis stimmt nicht: ${reason}`,
+      unexpected: (reason) => `Etwas Unerwartetes ist schiefgegangen: ${reason}`,
     },
   },
   notFound: {

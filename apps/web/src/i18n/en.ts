@@ -29,8 +29,8 @@ export const en: Messages = {
     signature: 'Signature',
     signatureChecking: 'Checking the signature…',
     signatureVerified: (keyName) => `Verified in your browser with the log key “${keyName}”`,
-    signatureFailed: (reason) => `Not verified: ${reason}`,
-    checkedAt: (time) => `Last checked ${time}. Updates every few seconds.`,
+    signatureFailed: (reason) => `Not verified. ${reason}`,
+    checkedAt: (time) => `Last checked at ${time}. Updates every few seconds.`,
     latestEntries: 'Latest entries',
     entryLink: (index) => `Entry ${index}`,
     by: (actor) => `by ${actor}`,
@@ -100,6 +100,7 @@ export const en: Messages = {
       entryDecode: (reason) => `The entry is not a valid statement: ${reason}`,
       proofMismatch: 'The server sent a proof for a different entry or tree size.',
       inclusion: (reason) => `The inclusion proof does not hold: ${reason}`,
+      unexpected: (reason) => `Something unexpected went wrong: ${reason}`,
     },
   },
   notFound: {

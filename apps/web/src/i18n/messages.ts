@@ -2,8 +2,8 @@ import type { StatementType } from '@allmende/protocol';
 
 /**
  * Every text the web app shows. `en` and `de` both have this type, so a key missing in one
- * language is a type error. Texts that take values are functions; numbers and dates arrive
- * already formatted for the chosen locale.
+ * language is a type error. Texts that take values are functions; counts and dates arrive
+ * already formatted for the chosen locale. Entry indexes are names, so they are not grouped.
  */
 export type Messages = {
   app: {
@@ -98,6 +98,7 @@ export type Messages = {
       entryDecode: (reason: string) => string;
       proofMismatch: string;
       inclusion: (reason: string) => string;
+      unexpected: (reason: string) => string;
     };
   };
   notFound: { title: string; text: string; home: string };

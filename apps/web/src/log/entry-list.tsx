@@ -74,16 +74,16 @@ export function EntryList({
 }
 
 function EntryItem({ entry }: { entry: DecodedEntry }) {
-  const { t, formatNumber, formatDateTime } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const { statement } = entry;
   return (
     <li className="entry">
       <span className="entry-index" aria-hidden="true">
-        #{formatNumber(entry.index)}
+        #{entry.index}
       </span>
       <div className="entry-main">
         <Link to={entryPath(entry.index)} id={`entry-${entry.index}`} className="entry-summary">
-          <span className="visually-hidden">{t.log.entryLink(formatNumber(entry.index))}: </span>
+          <span className="visually-hidden">{t.log.entryLink(String(entry.index))}: </span>
           {statement ? summarize(statement, t) : t.log.undecodable}
         </Link>
         {statement && (

@@ -18,7 +18,7 @@ import {
 
 export function EntryPage({ index }: { index: number }) {
   const { t, formatNumber } = useI18n();
-  const title = t.entry.title(formatNumber(index));
+  const title = t.entry.title(String(index));
   useDocumentTitle(title);
   const [verification, setVerification] = useState<EntryVerification>(initialVerification);
 
@@ -143,7 +143,7 @@ function VerificationStatus({
     icon = '✓';
     heading = t.entry.verified;
     detail = t.entry.verifiedDetail(
-      formatNumber(index),
+      String(index),
       formatNumber(checkpoint.size),
       checkpoint.origin,
     );

@@ -38,7 +38,8 @@ export type Problem =
   | { kind: 'leaf-hash-mismatch' }
   | { kind: 'statement-mismatch' }
   | { kind: 'proof-mismatch' }
-  | { kind: 'inclusion'; reason: string };
+  | { kind: 'inclusion'; reason: string }
+  | { kind: 'unexpected'; reason: string };
 
 export type CheckpointView = {
   /** The signed note exactly as served. */
@@ -283,7 +284,7 @@ export async function verifyEntry(
         ? error.problem
         : error instanceof ApiError
           ? { kind: 'api', failure: error.failure }
-          : { kind: 'inclusion', reason: messageOf(error) };
+          : { kind: 'unexpected', reason: messageOf(error) };
     step(current, 'failed');
     set({ outcome: { status: 'failed', problem } });
   }

@@ -36,5 +36,7 @@ export function describeProblem(problem: Problem, t: Messages): string {
       return p.proofMismatch;
     case 'inclusion':
       return p.inclusion(problem.reason);
+    case 'unexpected':
+      return p.unexpected(problem.reason);
   }
 }
