@@ -390,9 +390,9 @@ describe('allmende log verify against a running server', () => {
     );
     expect(truncated.message).toMatch(/^checkpoint is not a signed note: /);
 
-    const missing = await rejection(verifyLog(await options({ url: `${server.url}/log/nolog` })));
+    const missing = await rejection(verifyLog(await options({ url: `${server.url}/api/nolog` })));
     expect(missing.message).toBe(
-      `checkpoint: GET ${server.url}/log/nolog/checkpoint answered 404 Not Found`,
+      `checkpoint: GET ${server.url}/api/nolog/checkpoint answered 404 Not Found`,
     );
     expect(missing.code).toBe('VERIFY_NETWORK');
     const page = await rejection(verifyLog(await options({ url: server.url })));
