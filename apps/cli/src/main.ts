@@ -5,6 +5,7 @@ import {
   AppError,
   loadConfig,
   openCooperative,
+  readVerifierKey,
   startServer,
   writeConfigFile,
 } from '@allmende/server';
@@ -78,9 +79,7 @@ const COMMANDS: Record<string, Command> = {
     positionals: 0,
     async run(values) {
       const config = await loadConfig({ dataDir: str(values.data) });
-      const coop = await openCooperative(config);
-      console.log(coop.log.verifierKey);
-      await coop.close();
+      console.log(await readVerifierKey(config.dataDir));
       return 0;
     },
   },

@@ -26,7 +26,7 @@ async function allmende(
 
 describe('the allmende command', () => {
   it('init creates a cooperative: key and token readable only by its owner, genesis, configuration', async () => {
-    const data = await mkdtemp(join(tmpdir(), 'allmende-cli-'));
+    const data = join(await mkdtemp(join(tmpdir(), 'allmende-cli-')), 'new-coop');
     const init = await allmende(
       'init',
       '--data',
@@ -49,6 +49,9 @@ describe('the allmende command', () => {
     expect(parseVerifierKey(key.stdout.trim()).name).toBe('coop.example/log');
     expect(init.stdout).toContain(key.stdout.trim());
 
+    const empty = await allmende('log', 'key', '--data', join(data, 'nothing-here'));
+    expect(empty.stderr).toMatch(/holds no cooperative .*run allmende init/);
+
     const notice = await allmende(
       'log',
       'notice',
@@ -65,7 +68,7 @@ describe('the allmende command', () => {
     expect(clash.code).toBe(2); // --origin is not an option of `log key`
     const envClash = await promisify(execFile)(
       process.execPath,
-      [CLI, 'log', 'key', '--data', data],
+      [CLI, 'log', 'notice', 'x', '--data', data],
       {
         env: { ...process.env, ALLMENDE_ORIGIN: 'other.example/log' },
       },

@@ -45,8 +45,15 @@ async function folder(prefix: string): Promise<string> {
   return dir;
 }
 
+/** A stand-in for the built web app, so that the server answers unknown pages with HTML. */
+async function webApp(): Promise<string> {
+  const dir = await folder('web');
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>Allmende</title>');
+  return dir;
+}
+
 async function start(dataDir: string): Promise<Server> {
-  const server = await startServer({ dataDir, listen: '127.0.0.1:0' });
+  const server = await startServer({ dataDir, listen: '127.0.0.1:0', webRoot: await webApp() });
   servers.push(server);
   return server;
 }

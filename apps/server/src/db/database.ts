@@ -15,14 +15,23 @@ export type Database = { db: Kysely<Schema>; dialect: Dialect; close(): Promise<
 export const SQLITE_FILE = 'allmende.sqlite';
 const INT8_OID = 20;
 
-/** Opens the configured database and brings its schema up to date. */
+export const LOCK_FILE = 'allmende.lock';
+/** The advisory lock that makes one process the log's only writer ("allmende" in ASCII). */
+const WRITER_LOCK_KEY = 0x616c6d656e6465;
+
+/**
+ * Opens the configured database as its only writer and brings its schema up to date. A second
+ * process on the same database would append to the log behind the first one's back, so it is
+ * refused until the first one stops.
+ * @throws AppError UNAVAILABLE when the database cannot be reached, prepared, or locked
+ */
 export async function openDatabase(options: {
   dataDir: string;
   databaseUrl: string | undefined;
 }): Promise<Database> {
   const database = options.databaseUrl
-    ? openPostgres(options.databaseUrl)
-    : openSqlite(join(options.dataDir, SQLITE_FILE));
+    ? await openPostgres(options.databaseUrl)
+    : openSqlite(options.dataDir);
   try {
     await migrate(database);
   } catch (error) {
@@ -38,17 +47,39 @@ export async function openDatabase(options: {
   return database;
 }
 
-function openSqlite(path: string): Database {
-  mkdirSync(join(path, '..'), { recursive: true });
-  const sqlite = new DatabaseSync(path);
+function openSqlite(dataDir: string): Database {
+  mkdirSync(dataDir, { recursive: true });
+  // An exclusive lock on a file of its own, held until close (or the process's death): the
+  // database itself stays readable by tools.
+  const lock = new DatabaseSync(join(dataDir, LOCK_FILE));
+  try {
+    lock.exec('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;');
+  } catch (error) {
+    lock.close();
+    throw new AppError(
+      'UNAVAILABLE',
+      `another Allmende process (a running server?) is using ${dataDir}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const sqlite = new DatabaseSync(join(dataDir, SQLITE_FILE));
   // WAL lets readers go on while the sequencer commits; FULL makes each commit durable (fsync),
   // which is what "acknowledged only when durable" means.
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
   const db = new Kysely<Schema>({ dialect: new NodeSqliteDialect(sqlite) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    async close() {
+      await db.destroy();
+      lock.close();
+    },
+  };
 }
 
-function openPostgres(url: string): Database {
+async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -60,8 +91,43 @@ function openPostgres(url: string): Database {
           : (pg.types.getTypeParser(oid, format) as (value: string) => unknown),
     },
   });
+  const where = new URL(url).host;
+  let lockHolder: pg.PoolClient;
+  try {
+    lockHolder = await pool.connect();
+  } catch (error) {
+    await pool.end();
+    // The message names the host only: the URL may carry a password.
+    throw new AppError(
+      'UNAVAILABLE',
+      `cannot reach PostgreSQL at ${where}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const { rows } = await lockHolder.query<{ locked: boolean }>(
+    'SELECT pg_try_advisory_lock($1) AS locked',
+    [WRITER_LOCK_KEY],
+  );
+  if (!rows[0]?.locked) {
+    lockHolder.release();
+    await pool.end();
+    throw new AppError(
+      'UNAVAILABLE',
+      `another Allmende process (a running server?) is using the database at ${where}`,
+    );
+  }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    async close() {
+      // Closing the session releases its advisory lock.
+      lockHolder.release(true);
+      await db.destroy();
+    },
+  };
 }
 
 async function migrate({ db, dialect }: Database): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateNoteKeys } from '@allmende/tlog';
+import { generateNoteKeys, parseSignerKey } from '@allmende/tlog';
 import { stringify as toToml } from 'smol-toml';
 import { CONFIG_FILE } from '../config/config.ts';
 import { AppError } from '../errors.ts';
@@ -38,11 +38,27 @@ export async function prepareDataFolder(dataDir: string, origin: string): Promis
   return { signerKey, adminToken };
 }
 
+/**
+ * The log's verifier key, read from the data folder without opening the database.
+ * @throws AppError CONFIG_INVALID when the folder holds no cooperative
+ */
+export async function readVerifierKey(dataDir: string): Promise<string> {
+  const path = join(dataDir, LOG_KEY_FILE);
+  const signerKey = await readFile(path, 'utf8').catch(() => {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `${dataDir} holds no cooperative (no ${LOG_KEY_FILE}); run allmende init`,
+    );
+  });
+  return (await parseSignerKey(signerKey.trim())).verifierKey;
+}
+
 /** Writes the settings `allmende init` chose into allmende.toml, keeping what is there. */
 export async function writeConfigFile(
   dataDir: string,
   settings: Record<string, string>,
 ): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, CONFIG_FILE);
   const existing = await readFile(path, 'utf8').catch(() => '');
   if (existing) return;
