@@ -16,8 +16,6 @@ export const SQLITE_FILE = 'allmende.sqlite';
 const INT8_OID = 20;
 
 export const LOCK_FILE = 'allmende.lock';
-/** The advisory lock that makes one process the log's only writer ("allmende" in ASCII). */
-const WRITER_LOCK_KEY = 0x616c6d656e6465;
 
 /**
  * Opens the configured database as its only writer and brings its schema up to date. A second
@@ -106,9 +104,9 @@ async function openPostgres(url: string): Promise<Database> {
       },
     );
   }
+  // The advisory lock that makes this process the log's only writer: "allmende" in ASCII.
   const { rows } = await lockHolder.query<{ locked: boolean }>(
-    'SELECT pg_try_advisory_lock($1) AS locked',
-    [WRITER_LOCK_KEY],
+    "SELECT pg_try_advisory_lock(x'616c6d656e6465'::bigint) AS locked",
   );
   if (!rows[0]?.locked) {
     lockHolder.release();
