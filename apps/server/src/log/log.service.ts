@@ -236,9 +236,13 @@ export class LogService {
     return bundle;
   }
 
-  /** Stops accepting appends, publishes a last checkpoint for what is durable, and stops. */
+  /**
+   * Stops accepting appends, lets those under way commit, publishes a last checkpoint for what
+   * is durable, and stops.
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#sequencer.drain();
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#publishing;

@@ -26,7 +26,8 @@ export class Sequencer {
   readonly #repo: LogRepository;
   readonly #onCommit: (size: number) => void;
   #queue: Pending[] = [];
-  #flushing = false;
+  /** The running flush, if any: appends queued meanwhile join its next batch. */
+  #flushing: Promise<void> | undefined;
   #size = 0;
   /** edge[level] = hashes of the rightmost, not yet full tile of that level. */
   #edge: Uint8Array[][] = [];
@@ -55,11 +56,8 @@ export class Sequencer {
     if (this.#broken) return Promise.reject(this.#broken);
     return new Promise((resolve, reject) => {
       this.#queue.push({ entry, resolve, reject });
-      if (!this.#flushing) {
-        this.#flushing = true;
-        // Let every append issued in this turn of the event loop join the first batch.
-        setImmediate(() => void this.#flush());
-      }
+      // Let every append issued in this turn of the event loop join the first batch.
+      this.#flushing ??= new Promise((resolve) => setImmediate(resolve)).then(() => this.#flush());
     });
   }
 
@@ -94,29 +92,38 @@ export class Sequencer {
   }
 
   async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, MAX_BATCH);
-      const entries = batch.map((p) => p.entry);
-      const first = this.#size;
-      const { edge, tiles } = extendEdge(this.#edge, first, entries.map(leafHash));
-      try {
-        await this.#repo.appendBatch(first, entries, tiles);
-      } catch (error) {
-        const failure = new AppError('UNAVAILABLE', 'the log could not store the entry', {
-          cause: error,
-        });
-        for (const p of batch) p.reject(failure);
-        // A failed commit may still have reached the disk (a connection lost during COMMIT):
-        // start again from what the database holds, never from what we hoped it holds.
-        await this.#reload();
-        continue;
-      }
-      this.#edge = edge;
-      this.#size = first + entries.length;
-      batch.forEach((p, i) => p.resolve(first + i));
-      this.#onCommit(this.#size);
+    try {
+      while (this.#queue.length > 0) await this.#commitBatch(this.#queue.splice(0, MAX_BATCH));
+    } finally {
+      this.#flushing = undefined;
     }
-    this.#flushing = false;
+  }
+
+  async #commitBatch(batch: Pending[]): Promise<void> {
+    const entries = batch.map((p) => p.entry);
+    const first = this.#size;
+    const { edge, tiles } = extendEdge(this.#edge, first, entries.map(leafHash));
+    try {
+      await this.#repo.appendBatch(first, entries, tiles);
+    } catch (error) {
+      const failure = new AppError('UNAVAILABLE', 'the log could not store the entry', {
+        cause: error,
+      });
+      for (const p of batch) p.reject(failure);
+      // A failed commit may still have reached the disk (a connection lost during COMMIT):
+      // start again from what the database holds, never from what we hoped it holds.
+      await this.#reload();
+      return;
+    }
+    this.#edge = edge;
+    this.#size = first + entries.length;
+    batch.forEach((p, i) => p.resolve(first + i));
+    this.#onCommit(this.#size);
+  }
+
+  /** Resolves once every append made so far has been committed or refused. */
+  async drain(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
   }
 
   async #reload(): Promise<void> {
