@@ -11,7 +11,7 @@ import {
   NoticeRequest,
 } from '@allmende/protocol';
 import { TlogError, leafHash, parseTilePath } from '@allmende/tlog';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 import type { LogService } from './log.service.ts';
@@ -29,33 +29,47 @@ export function logRoutes(
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  api.get('/log/checkpoint', { schema: { hide: true } }, async (_request, reply) => {
-    const { note, size } = log.checkpoint;
-    if (size === 0) throw new AppError('NOT_FOUND', 'the log has no checkpoint yet');
-    return sendText(reply, note, 'public, max-age=2');
-  });
+  const c2sp = ['log (C2SP tlog-tiles)'];
+  api.get(
+    '/log/checkpoint',
+    { schema: { summary: 'The latest checkpoint, a C2SP signed note (text/plain)', tags: c2sp } },
+    async (_request, reply) => {
+      const { note, size } = log.checkpoint;
+      if (size === 0) throw new AppError('NOT_FOUND', 'the log has no checkpoint yet');
+      return reply
+        .header('content-type', 'text/plain; charset=utf-8')
+        .header('cache-control', 'public, max-age=2')
+        .send(note);
+    },
+  );
 
-  api.get('/log/tile/*', { schema: { hide: true } }, async (request, reply) => {
-    const path = `tile/${(request.params as { '*': string })['*']}`;
-    let parsed: ReturnType<typeof parseTilePath>;
-    try {
-      parsed = parseTilePath(path);
-    } catch (error) {
-      if (error instanceof TlogError)
-        throw new AppError('LOG_BAD_TILE_PATH', error.message, { cause: error });
-      throw error;
-    }
-    const bytes =
-      parsed.kind === 'entries'
-        ? await log.entryBundle(parsed.index, parsed.width)
-        : await log.hashTile(parsed.tile);
-    const width = parsed.kind === 'entries' ? parsed.width : parsed.tile.width;
-    // A tile of a given width never changes; full tiles are final (C2SP tlog-tiles).
-    return reply
-      .header('content-type', 'application/octet-stream')
-      .header('cache-control', width === 256 ? IMMUTABLE : 'public, max-age=3600')
-      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  });
+  const tileSummary =
+    'A hash tile tile/<L>/<N>[.p/<W>] or an entry bundle tile/entries/<N>[.p/<W>] (binary)';
+  api.get(
+    '/log/tile/*',
+    { schema: { summary: tileSummary, tags: c2sp } },
+    async (request, reply) => {
+      const path = `tile/${(request.params as { '*': string })['*']}`;
+      let parsed: ReturnType<typeof parseTilePath>;
+      try {
+        parsed = parseTilePath(path);
+      } catch (error) {
+        if (error instanceof TlogError)
+          throw new AppError('LOG_BAD_TILE_PATH', error.message, { cause: error });
+        throw error;
+      }
+      const bytes =
+        parsed.kind === 'entries'
+          ? await log.entryBundle(parsed.index, parsed.width)
+          : await log.hashTile(parsed.tile);
+      const width = parsed.kind === 'entries' ? parsed.width : parsed.tile.width;
+      // A tile of a given width never changes; full tiles are final (C2SP tlog-tiles).
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('cache-control', width === 256 ? IMMUTABLE : 'public, max-age=3600')
+        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+  );
 
   api.get(
     '/api/log/info',
@@ -172,11 +186,4 @@ export function logRoutes(
       return { index: appended.index, leafHash: b64(appended.leafHash) };
     },
   );
-}
-
-function sendText(reply: FastifyReply, text: string, cacheControl: string) {
-  return reply
-    .header('content-type', 'text/plain; charset=utf-8')
-    .header('cache-control', cacheControl)
-    .send(text);
 }
