@@ -32,7 +32,7 @@ export async function openCooperative(config: Config): Promise<Cooperative> {
   try {
     const metrics = new Metrics();
     const log = await LogService.open({
-      repo: new LogRepository(database.db),
+      repo: new LogRepository(database),
       signerKey: secrets.signerKey,
       checkpointIntervalMs: config.checkpointIntervalMs,
       metrics,
@@ -94,6 +94,7 @@ export async function startServer(
     metrics: coop.metrics,
     adminToken: coop.adminToken,
     name: config.name,
+    writable: coop.database.holdsWriterLock,
     webRoot,
     logger,
   });

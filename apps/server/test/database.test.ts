@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
-import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
+import { startServer } from '../src/server.ts';
+import { DIALECTS, createTestStore, eventually, type TestStore } from './harness.ts';
 
 describe.each(DIALECTS)('the database on %s', (dialect) => {
   let store: TestStore | undefined;
@@ -31,5 +33,60 @@ describe('PostgreSQL that cannot be reached', () => {
     }).catch((e: Error) => e.message);
     expect(error).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1/);
     expect(error).not.toContain('s3cret');
+  });
+});
+
+describe('a PostgreSQL session lost while the server runs', () => {
+  let store: TestStore | undefined;
+  afterEach(async () => store?.cleanup());
+
+  it('fails closed: appends are refused, health says so, the server stays up, nothing is lost', async () => {
+    store = await createTestStore('postgres');
+    const server = await startServer({ ...store, listen: '127.0.0.1:0' });
+    try {
+      const post = (text: string) =>
+        fetch(`${server.url}/api/log/notices`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${server.adminToken}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ text }),
+        });
+      expect((await post('before')).status).toBe(200);
+
+      // What an administrator restarting PostgreSQL, or the OOM killer, does to the sessions.
+      const admin = new pg.Client({ connectionString: store.databaseUrl });
+      await admin.connect();
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      await admin.end();
+
+      const refused = await eventually(async () => {
+        const reply = await post('after');
+        return reply.status === 503 ? reply : undefined;
+      }, 'the server to notice the lost lock');
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+        /lost its lock on the database/,
+      );
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+      // Reading goes on through fresh connections.
+      await eventually(async () => {
+        const info = (await (await fetch(`${server.url}/api/log/info`)).json()) as { size: number };
+        return info.size === 2 ? true : undefined;
+      }, 'a checkpoint covering the notice acknowledged before');
+    } finally {
+      await server.close();
+    }
+    const again = await startServer({ ...store, listen: '127.0.0.1:0' });
+    try {
+      const page = (await (await fetch(`${again.url}/api/log/entries`)).json()) as {
+        entries: { statement: { body: { text?: string } } }[];
+      };
+      expect(page.entries.map((e) => e.statement.body.text)).toEqual([undefined, 'before']);
+    } finally {
+      await again.close();
+    }
   });
 });

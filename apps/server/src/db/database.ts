@@ -10,7 +10,13 @@ import { NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import type { Schema } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
-export type Database = { db: Kysely<Schema>; dialect: Dialect; close(): Promise<void> };
+export type Database = {
+  db: Kysely<Schema>;
+  dialect: Dialect;
+  /** False once the writer lock is lost (PostgreSQL: its session ended): stop writing. */
+  holdsWriterLock: () => boolean;
+  close(): Promise<void>;
+};
 
 export const SQLITE_FILE = 'allmende.sqlite';
 const INT8_OID = 20;
@@ -70,6 +76,7 @@ function openSqlite(dataDir: string): Database {
   return {
     db,
     dialect: 'sqlite',
+    holdsWriterLock: () => lock.isOpen,
     async close() {
       await db.destroy();
       lock.close();
@@ -116,10 +123,16 @@ async function openPostgres(url: string): Promise<Database> {
       `another Allmende process (a running server?) is using the database at ${where}`,
     );
   }
+  // A lost session (a restarted or overloaded database) must not crash the server: the pool
+  // replaces idle connections, and losing the lock's session ends this process's writing.
+  let locked = true;
+  lockHolder.on('error', () => (locked = false));
+  pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     dialect: 'postgres',
+    holdsWriterLock: () => locked,
     async close() {
       // Closing the session releases its advisory lock.
       lockHolder.release(true);

@@ -22,6 +22,8 @@ export type AppDependencies = {
   metrics: Metrics;
   adminToken: string;
   name: string;
+  /** Whether this process may still write to the log (see Database.holdsWriterLock). */
+  writable: () => boolean;
   /** The built web app (apps/web/dist), served for every path that is not API or log. */
   webRoot: string | undefined;
   logger: boolean;
@@ -65,7 +67,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   logRoutes(app, deps.log, adminGuard(deps.adminToken));
-  opsRoutes(app, deps.log, deps.metrics);
+  opsRoutes(app, deps);
 
   // The web app answers every other GET, so that its own routes survive a reload.
   const web = deps.webRoot && existsSync(deps.webRoot) ? deps.webRoot : undefined;

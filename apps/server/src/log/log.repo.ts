@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
 
 export type StoredTile = { level: number; index: number; hashes: Uint8Array };
 export type StoredCheckpoint = { size: number; note: string };
@@ -7,9 +9,11 @@ export type StoredCheckpoint = { size: number; note: string };
 /** The log's tables: entries, the current bytes of each hash tile, and signed checkpoints. */
 export class LogRepository {
   readonly #db: Kysely<Schema>;
+  readonly #holdsWriterLock: () => boolean;
 
-  constructor(db: Kysely<Schema>) {
-    this.#db = db;
+  constructor(database: Pick<Database, 'db' | 'holdsWriterLock'>) {
+    this.#db = database.db;
+    this.#holdsWriterLock = database.holdsWriterLock;
   }
 
   /**
@@ -17,6 +21,9 @@ export class LogRepository {
    * changed, in one transaction: the log and its tiles are durable together or not at all.
    */
   async appendBatch(firstIndex: number, entries: Uint8Array[], tiles: StoredTile[]): Promise<void> {
+    if (!this.#holdsWriterLock()) {
+      throw new AppError('UNAVAILABLE', 'this server lost its lock on the database; restart it');
+    }
     await this.#db.transaction().execute(async (trx) => {
       await trx
         .insertInto('log_entries')

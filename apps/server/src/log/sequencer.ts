@@ -106,9 +106,10 @@ export class Sequencer {
     try {
       await this.#repo.appendBatch(first, entries, tiles);
     } catch (error) {
-      const failure = new AppError('UNAVAILABLE', 'the log could not store the entry', {
-        cause: error,
-      });
+      const failure =
+        error instanceof AppError
+          ? error
+          : new AppError('UNAVAILABLE', 'the log could not store the entry', { cause: error });
       for (const p of batch) p.reject(failure);
       // A failed commit may still have reached the disk (a connection lost during COMMIT):
       // start again from what the database holds, never from what we hoped it holds.

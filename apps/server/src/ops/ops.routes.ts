@@ -3,16 +3,23 @@ import type { LogService } from '../log/log.service.ts';
 import type { Metrics } from './metrics.ts';
 
 /** /healthz for load balancers and /metrics for Prometheus. */
-export function opsRoutes(app: FastifyInstance, log: LogService, metrics: Metrics): void {
+export function opsRoutes(
+  app: FastifyInstance,
+  { log, metrics, writable }: { log: LogService; metrics: Metrics; writable: () => boolean },
+): void {
   const checkpointAge = metrics.gauge(
     'allmende_log_checkpoint_lag_entries',
     'Durable entries not yet covered by the latest checkpoint.',
   );
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({
-    status: 'ok',
-    log: { size: log.size, checkpointSize: log.checkpoint.size },
-  }));
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    const ok = writable();
+    return reply.status(ok ? 200 : 503).send({
+      status: ok ? 'ok' : 'unavailable',
+      ...(ok ? {} : { reason: 'lost the lock on the database; restart this server' }),
+      log: { size: log.size, checkpointSize: log.checkpoint.size },
+    });
+  });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     checkpointAge.set(log.size - log.checkpoint.size);
