@@ -148,7 +148,11 @@ describe.each(DIALECTS)('the public log on %s', (dialect) => {
     const partial = await get(`/log/tile/0/001.p/${size - 256}`);
     expect(partial.status).toBe(200);
     expect((await partial.arrayBuffer()).byteLength).toBe((size - 256) * 32);
-    expect((await get('/log/checkpoint')).headers.get('cache-control')).toBe('public, max-age=2');
+    const checkpointReply = await get('/log/checkpoint');
+    expect(checkpointReply.headers.get('cache-control')).toBe('public, max-age=2');
+    // Public data, checkable from any web page.
+    expect(checkpointReply.headers.get('access-control-allow-origin')).toBe('*');
+    expect(full.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('refuses malformed requests with a clear error and writes nothing', async () => {

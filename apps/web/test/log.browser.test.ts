@@ -313,6 +313,20 @@ describe('the public log in the browser', () => {
     expect(await page.getByRole('link', { name: 'Allmende was founded.' }).count()).toBe(1);
   });
 
+  it('runs under a strict content security policy without violating it', async () => {
+    const page = await openPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const response = await page.goto(server.url);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.getByText(/Verified in your browser with the log key/).waitFor();
+    await openEntry(page, index.plain);
+    await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    expect(violations).toEqual([]);
+  });
+
   it('shows a not-found page for unknown addresses', async () => {
     const page = await openPage();
     await page.goto(`${server.url}/no/such/page`);

@@ -13,6 +13,7 @@ import type { Metrics } from '../ops/metrics.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
 import { adminGuard } from './admin-auth.ts';
 import { errorBody, installErrorHandler } from './error-handler.ts';
+import { installHeaders } from './headers.ts';
 
 /** Bodies are small JSON documents; a statement is at most 64 KiB. */
 const BODY_LIMIT = 256 * 1024;
@@ -39,6 +40,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installHeaders(app);
 
   const httpRequests = deps.metrics.counter(
     'allmende_http_requests_total',
