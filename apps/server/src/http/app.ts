@@ -32,7 +32,8 @@ export type AppDependencies = {
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    // Warnings and errors only: request logs belong to the reverse proxy; figures to /metrics.
+    logger: deps.logger ? { level: 'warn', redact: ['req.headers.authorization'] } : false,
     bodyLimit: BODY_LIMIT,
     // Proofs and tiles are keyed by numbers in the path or query; keep parsing strict and small.
     routerOptions: { maxParamLength: 200 },
