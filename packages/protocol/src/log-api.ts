@@ -4,6 +4,8 @@ import { MAX_NOTICE_CHARS, Statement } from './statement.ts';
 /** JSON shapes of `/api/log/*`, shared by the server, the CLI and the web app. */
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+/** A tree size or entry index in a reply. */
+const Index = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /**
  * Sizes and indexes arrive as query strings. Only plain decimals count: coercion would read
  * "" as 0 and "0x10" as 16.
@@ -17,7 +19,7 @@ const Count = z
 export const LogInfo = z.object({
   origin: z.string(),
   verifierKey: z.string(),
-  size: z.number().int(),
+  size: Index,
   rootHash: Base64,
   /** The signed note served at /log/checkpoint, with every cosignature the server holds. */
   checkpoint: z.string(),
@@ -32,7 +34,7 @@ export const EntriesQuery = z.object({
 });
 
 export const LogEntry = z.object({
-  index: z.number().int(),
+  index: Index,
   /** The entry exactly as it is in the log, so that a client can hash it itself. */
   entry: Base64,
   leafHash: Base64,
@@ -40,13 +42,13 @@ export const LogEntry = z.object({
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
-export const EntriesPage = z.object({ size: z.number().int(), entries: z.array(LogEntry) });
+export const EntriesPage = z.object({ size: Index, entries: z.array(LogEntry) });
 export type EntriesPage = z.infer<typeof EntriesPage>;
 
 export const InclusionQuery = z.object({ index: Count, size: Count.optional() });
 export const InclusionProof = z.object({
-  index: z.number().int(),
-  size: z.number().int(),
+  index: Index,
+  size: Index,
   leafHash: Base64,
   rootHash: Base64,
   proof: z.array(Base64),
@@ -55,8 +57,8 @@ export type InclusionProof = z.infer<typeof InclusionProof>;
 
 export const ConsistencyQuery = z.object({ from: Count, to: Count.optional() });
 export const ConsistencyProof = z.object({
-  from: z.number().int(),
-  to: z.number().int(),
+  from: Index,
+  to: Index,
   fromRootHash: Base64,
   toRootHash: Base64,
   proof: z.array(Base64),
@@ -64,5 +66,5 @@ export const ConsistencyProof = z.object({
 export type ConsistencyProof = z.infer<typeof ConsistencyProof>;
 
 export const NoticeRequest = z.strictObject({ text: z.string().max(MAX_NOTICE_CHARS) });
-export const AppendReply = z.object({ index: z.number().int(), leafHash: Base64 });
+export const AppendReply = z.object({ index: Index, leafHash: Base64 });
 export type AppendReply = z.infer<typeof AppendReply>;
