@@ -7,7 +7,6 @@ import {
   openCooperative,
   readVerifierKey,
   startServer,
-  writeConfigFile,
 } from '@allmende/server';
 
 const USAGE = `allmende — the operating system of an internet cooperative
@@ -64,7 +63,6 @@ const COMMANDS: Record<string, Command> = {
         origin: str(values.origin),
         name: str(values.name),
       });
-      await writeConfigFile(config.dataDir, { origin: config.origin, name: config.name });
       const coop = await openCooperative(config);
       console.log(`Cooperative "${config.name}" in ${config.dataDir}`);
       console.log(`Log origin:   ${coop.log.origin}`);

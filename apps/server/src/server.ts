@@ -27,13 +27,13 @@ export type Cooperative = {
  * @throws AppError CONFIG_INVALID when the data folder or database belongs to another log
  */
 export async function openCooperative(config: Config): Promise<Cooperative> {
-  const secrets = await prepareDataFolder(config.dataDir, config.origin);
+  const secrets = await prepareDataFolder(config.dataDir, config);
   const database = await openDatabase(config);
   try {
     const metrics = new Metrics();
     const log = await LogService.open({
       repo: new LogRepository(database),
-      signerKey: secrets.signerKey,
+      signer: secrets.signer,
       checkpointIntervalMs: config.checkpointIntervalMs,
       metrics,
     });

@@ -14,7 +14,6 @@ import {
   inclusionProofNodes,
   leafHash,
   nodeFromTiles,
-  parseSignerKey,
   proveConsistency,
   proveInclusion,
   rootFromNodes,
@@ -36,8 +35,8 @@ export type EntryRecord = { index: number; entry: Uint8Array; statement: Stateme
 
 export type LogServiceOptions = {
   repo: LogRepository;
-  /** The note signer key (`PRIVATE+KEY+…`); its name is the log's origin. */
-  signerKey: string;
+  /** The log's note signer; its name is the log's origin. */
+  signer: SignerKey;
   checkpointIntervalMs: number;
   metrics: Metrics;
   now?: () => Date;
@@ -66,9 +65,9 @@ export class LogService {
   #lastPublishedAt = 0;
   #closed = false;
 
-  private constructor(options: LogServiceOptions, signer: SignerKey) {
+  private constructor(options: LogServiceOptions) {
     this.#repo = options.repo;
-    this.#signer = signer;
+    this.#signer = options.signer;
     this.origin = this.#signer.name;
     this.verifierKey = this.#signer.verifierKey;
     this.#intervalMs = options.checkpointIntervalMs;
@@ -77,7 +76,7 @@ export class LogService {
   }
 
   static async open(options: LogServiceOptions): Promise<LogService> {
-    const service = new LogService(options, await parseSignerKey(options.signerKey));
+    const service = new LogService(options);
     service.#sequencer = await Sequencer.open(options.repo, () => service.#committed());
     const stored = await options.repo.latestCheckpoint();
     if (stored && stored.size > service.#sequencer.size) {

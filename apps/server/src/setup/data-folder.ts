@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateNoteKeys, parseSignerKey } from '@allmende/tlog';
+import { generateNoteKeys, parseSignerKey, type SignerKey } from '@allmende/tlog';
 import { stringify as toToml } from 'smol-toml';
 import { CONFIG_FILE } from '../config/config.ts';
 import { AppError } from '../errors.ts';
@@ -13,19 +13,25 @@ import { AppError } from '../errors.ts';
 export const LOG_KEY_FILE = 'log-key';
 export const ADMIN_TOKEN_FILE = 'admin-token';
 
-export type Secrets = { signerKey: string; adminToken: string };
+export type Secrets = { signer: SignerKey; adminToken: string };
 
 /**
- * Creates what is missing in the data folder; never replaces a key or token that exists.
+ * Creates what is missing in the data folder; never replaces a key or token that exists. A new
+ * cooperative's origin and name go into allmende.toml, so that the next start keeps them.
  * @throws AppError CONFIG_INVALID when the data folder belongs to another origin
  */
-export async function prepareDataFolder(dataDir: string, origin: string): Promise<Secrets> {
+export async function prepareDataFolder(
+  dataDir: string,
+  { origin, name }: { origin: string; name: string },
+): Promise<Secrets> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const signerKey = await readOrCreate(join(dataDir, LOG_KEY_FILE), async () => {
+    await writeConfigFile(dataDir, { origin, name });
     const { signerKey } = await generateNoteKeys(origin);
     return signerKey;
   });
-  const keyOrigin = signerKey.split('+')[2];
+  const signer = await parseLogKey(signerKey, join(dataDir, LOG_KEY_FILE));
+  const keyOrigin = signer.name;
   if (keyOrigin !== origin) {
     throw new AppError(
       'CONFIG_INVALID',
@@ -35,7 +41,7 @@ export async function prepareDataFolder(dataDir: string, origin: string): Promis
   const adminToken = await readOrCreate(join(dataDir, ADMIN_TOKEN_FILE), () =>
     Promise.resolve(randomBytes(32).toString('base64url')),
   );
-  return { signerKey, adminToken };
+  return { signer, adminToken };
 }
 
 /**
@@ -50,15 +56,25 @@ export async function readVerifierKey(dataDir: string): Promise<string> {
       `${dataDir} holds no cooperative (no ${LOG_KEY_FILE}); run allmende init`,
     );
   });
-  return (await parseSignerKey(signerKey.trim())).verifierKey;
+  return (await parseLogKey(signerKey.trim(), path)).verifierKey;
 }
 
-/** Writes the settings `allmende init` chose into allmende.toml, keeping what is there. */
-export async function writeConfigFile(
-  dataDir: string,
-  settings: Record<string, string>,
-): Promise<void> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+async function parseLogKey(signerKey: string, path: string): Promise<SignerKey> {
+  try {
+    return await parseSignerKey(signerKey);
+  } catch (error) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `${path} does not hold a note signer key: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Writes settings into a new allmende.toml; an existing one is the operator's and stays. */
+async function writeConfigFile(dataDir: string, settings: Record<string, string>): Promise<void> {
   const path = join(dataDir, CONFIG_FILE);
   const existing = await readFile(path, 'utf8').catch(() => '');
   if (existing) return;
