@@ -163,15 +163,29 @@ async function token(values: Values): Promise<string> {
   const explicit = str(values.token) ?? process.env.ALLMENDE_TOKEN;
   if (explicit) return explicit;
   const path = resolve(str(values.data) ?? process.env.ALLMENDE_DATA ?? './data', 'admin-token');
-  return (await readFile(path, 'utf8')).trim();
+  const stored = await readFile(path, 'utf8').catch(() => undefined);
+  if (!stored) {
+    throw new AppError(
+      'UNAUTHORIZED',
+      `no admin token: pass --token, set ALLMENDE_TOKEN, or keep ${path}`,
+    );
+  }
+  return stored.trim();
 }
 
 async function postNotice(server: string, text: string, adminToken: string): Promise<number> {
-  const response = await fetch(new URL('/api/log/notices', server), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(new URL('/api/log/notices', server), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    console.error(`allmende: cannot reach ${server}: ${cause ?? (error as Error).message}`);
+    return 1;
+  }
   const body = (await response.json().catch(() => ({}))) as {
     index?: number;
     error?: { message?: string };

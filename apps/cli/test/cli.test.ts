@@ -104,6 +104,17 @@ describe('the allmende command', () => {
       );
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('401');
+      const unreachable = await allmende(
+        'log',
+        'notice',
+        'x',
+        '--server',
+        'http://127.0.0.1:1',
+        '--token',
+        't',
+      );
+      expect(unreachable).toMatchObject({ code: 1 });
+      expect(unreachable.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1/);
     } finally {
       await server.close();
     }
