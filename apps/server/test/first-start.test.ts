@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/server.ts';
 
@@ -29,6 +30,22 @@ describe('the first start on an empty data folder', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('refuses to serve a log that lost entries its checkpoints already covered', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'allmende-first-'));
+    const server = await startServer({ dataDir, listen: '127.0.0.1:0' });
+    for (const text of ['one', 'two', 'three']) {
+      await server.log.append({ type: 'notice', actor: 'coop', body: { text } });
+    }
+    await server.close(); // publishes a checkpoint of 4 entries
+    // History rewritten behind the server's back, as by a restored old backup of the entries.
+    const sqlite = new DatabaseSync(join(dataDir, 'allmende.sqlite'));
+    sqlite.exec('DELETE FROM log_entries WHERE idx >= 2');
+    sqlite.close();
+    await expect(startServer({ dataDir, listen: '127.0.0.1:0' })).rejects.toThrow(
+      /signed a checkpoint of 4 entries but holds only 2/,
+    );
   });
 
   it('refuses a data folder whose key file was damaged, naming the file', async () => {
