@@ -35,9 +35,13 @@ export default tseslint.config(
     },
   },
   {
-    // The log library runs in the browser: no Node built-ins except behind the #sha256 import map.
-    files: ['packages/tlog/src/**'],
-    ignores: ['packages/tlog/src/sha256-node.ts', 'packages/tlog/src/**/*.test.ts'],
+    // These libraries run in the browser: no Node built-ins (tlog's SHA-256 picks its own).
+    files: ['packages/tlog/src/**', 'packages/ssh/src/**'],
+    ignores: [
+      'packages/tlog/src/sha256-node.ts',
+      'packages/*/src/**/*.test.ts',
+      'packages/*/src/test-helpers.ts',
+    ],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', '@allmende/*'] }],
     },
