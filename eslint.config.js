@@ -36,14 +36,17 @@ export default tseslint.config(
   },
   {
     // These libraries run in the browser: no Node built-ins (tlog's SHA-256 picks its own).
-    files: ['packages/tlog/src/**', 'packages/ssh/src/**'],
+    files: ['packages/bytes/src/**', 'packages/tlog/src/**', 'packages/ssh/src/**'],
     ignores: [
       'packages/tlog/src/sha256-node.ts',
       'packages/*/src/**/*.test.ts',
       'packages/*/src/test-helpers.ts',
     ],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', '@allmende/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', '@allmende/*', '!@allmende/bytes'] },
+      ],
     },
   },
   {

@@ -1,9 +1,17 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { AppendReply } from '@allmende/protocol';
+import { AppendReply, ConsistencyProof, LogInfo } from '@allmende/protocol';
+import {
+  decodeBase64,
+  formatCheckpoint,
+  generateNoteKeys,
+  parseSignerKey,
+  signNote,
+  type NoteSigner,
+} from '@allmende/tlog';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +33,9 @@ const CHROMIUM_ARGS = [
 ];
 /** Set to a folder to keep screenshots of every page and size for a look at the design. */
 const SCREENSHOTS = process.env.ALLMENDE_WEB_SCREENSHOTS;
+
+const ORIGIN = 'coop.test/log';
+const TRUST_STORAGE_KEY = 'allmende.log-trust';
 
 const NOTICES = {
   umlauts: 'Wartung am Mittwoch: Der Mailserver wird über Nacht neu gestartet. Grüße, Jörg',
@@ -103,6 +114,58 @@ async function openEntry(page: Page, entry: number): Promise<void> {
   await page.getByRole('heading', { level: 1, name: `Entry ${entry}` }).waitFor();
 }
 
+async function getJson<T>(path: string, schema: { parse: (body: unknown) => T }): Promise<T> {
+  const response = await fetch(server.url + path);
+  expect(response.status).toBe(200);
+  return schema.parse(await response.json());
+}
+
+/** Waits until the server has signed a checkpoint of the given size (DESIGN.md: within a second). */
+async function waitForCheckpoint(size: number): Promise<void> {
+  for (let attempt = 0; (await getJson('/api/log/info', LogInfo)).size < size; attempt++) {
+    expect(attempt).toBeLessThan(50);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The log's own signer, read from the data folder as an attacker holding the key would. */
+async function logSigner(): Promise<NoteSigner> {
+  return parseSignerKey((await readFile(join(dataDir, 'log-key'), 'utf8')).trim());
+}
+
+/**
+ * Makes the page's server present a checkpoint of its choosing, validly signed: by the log's
+ * own key (a log rewriting its history) or by another one (a swapped key).
+ */
+async function presentCheckpoint(
+  page: Page,
+  checkpoint: { size: number; rootHash: string },
+  signer: NoteSigner,
+  verifierKey: string,
+): Promise<void> {
+  const text = formatCheckpoint({
+    origin: ORIGIN,
+    size: checkpoint.size,
+    rootHash: decodeBase64(checkpoint.rootHash),
+  });
+  const info: LogInfo = {
+    origin: ORIGIN,
+    verifierKey,
+    size: checkpoint.size,
+    rootHash: checkpoint.rootHash,
+    checkpoint: await signNote(text, signer),
+  };
+  await page.route('**/api/log/info', (route) => route.fulfill({ json: info }));
+}
+
+/** What the page's browser remembers of the log. */
+async function storedTrust(page: Page): Promise<{
+  logs: Record<string, { verifierKey: string; checkpoint?: { size: number; rootHash: string } }>;
+}> {
+  const text = await page.evaluate((key) => localStorage.getItem(key), TRUST_STORAGE_KEY);
+  return JSON.parse(text ?? 'null') as Awaited<ReturnType<typeof storedTrust>>;
+}
+
 beforeAll(async () => {
   // Vitest sets NODE_ENV=test, with which Vite would bundle React's development build.
   webRoot = await mkdtemp(join(tmpdir(), 'allmende-web-dist-'));
@@ -119,7 +182,7 @@ beforeAll(async () => {
     process.env.NODE_ENV = nodeEnv;
   }
   dataDir = await mkdtemp(join(tmpdir(), 'allmende-web-'));
-  server = await startServer({ dataDir, webRoot, listen: '127.0.0.1:0', origin: 'coop.test/log' });
+  server = await startServer({ dataDir, webRoot, listen: '127.0.0.1:0', origin: ORIGIN });
   index.umlauts = await appendNotice(NOTICES.umlauts);
   index.script = await appendNotice(NOTICES.script);
   index.plain = await appendNotice(NOTICES.plain);
@@ -185,7 +248,7 @@ describe('the public log in the browser', () => {
       type: 'notice',
       body: { text: NOTICES.umlauts },
     });
-    expect(await page.locator('.steps .step-done').count()).toBe(6);
+    expect(await page.locator('.steps .step-done').count()).toBe(7);
     expect(await page.locator('.hashes li').count()).toBeGreaterThan(0);
     await screenshot(page, 'entry-desktop');
   });
@@ -339,5 +402,194 @@ describe('the public log in the browser', () => {
     const page = await openPage();
     await openEntry(page, 999999);
     await page.getByRole('status').filter({ hasText: 'Verification failed' }).waitFor();
+  });
+});
+
+describe('what the browser remembers of the log', () => {
+  it('pins the log key on the first visit and checks later checkpoints against it', async () => {
+    const page = await openPage();
+    await openLog(page);
+    await page.getByText(/^Key pinned in this browser since /).waitFor();
+    await page.getByText('The first checkpoint of this log that this browser has seen.').waitFor();
+    const info = await getJson('/api/log/info', LogInfo);
+    expect((await storedTrust(page)).logs[ORIGIN]).toMatchObject({
+      verifierKey: info.verifierKey,
+      checkpoint: { size: logSize, rootHash: info.rootHash },
+    });
+
+    // Closed meanwhile, so that the page sees no checkpoint between the two.
+    const seen = logSize;
+    const context = page.context();
+    await page.close();
+    await appendNotice('A notice this browser has not seen yet.');
+    await appendNotice('And another one.');
+    await waitForCheckpoint(logSize);
+    const again = await context.newPage();
+    await again.goto(server.url);
+    await again.getByText(`${logSize} entries`, { exact: true }).waitFor();
+    await again
+      .getByText(new RegExp(`Consistent with the checkpoint of size ${seen} this browser saw on `))
+      .waitFor();
+    await again.getByText(/Verified in your browser with the log key/).waitFor();
+    expect((await storedTrust(again)).logs[ORIGIN]?.checkpoint?.size).toBe(logSize);
+  });
+
+  it('warns when the server presents another key, and pins it only when asked', async () => {
+    const page = await openPage();
+    await openLog(page);
+    const info = await getJson('/api/log/info', LogInfo);
+    const swapped = await generateNoteKeys(ORIGIN);
+    await presentCheckpoint(
+      page,
+      info,
+      await parseSignerKey(swapped.signerKey),
+      swapped.verifierKey,
+    );
+    await page.reload();
+
+    const alert = page.getByRole('alert').filter({ hasText: 'The log’s key has changed' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(
+      /Since .+ this browser has known this log by a different key/,
+    );
+    await page.getByText(/Not verified\. The log’s key has changed/).waitFor();
+    expect(await page.getByText(/Verified in your browser/).count()).toBe(0);
+    await page.getByText(info.verifierKey, { exact: true }).waitFor();
+    await page.getByText(swapped.verifierKey, { exact: true }).waitFor();
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'log-key-changed');
+
+    await alert.getByRole('button', { name: 'Trust the new key' }).click();
+    await page.getByText(/Verified in your browser with the log key/).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('checkpoint-heading');
+    await page.getByText(/^Key pinned in this browser since /).waitFor();
+    expect((await storedTrust(page)).logs[ORIGIN]?.verifierKey).toBe(swapped.verifierKey);
+
+    // The real key is now the stranger.
+    await page.unrouteAll();
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'The log’s key has changed' }).waitFor();
+  });
+
+  it('fails the signature step of an entry page when the key changed', async () => {
+    const page = await openPage({ locale: 'de-DE' });
+    await page.goto(server.url);
+    await page.getByText(/In Ihrem Browser mit dem Protokollschlüssel/).waitFor();
+    const info = await getJson('/api/log/info', LogInfo);
+    const swapped = await generateNoteKeys(ORIGIN);
+    await presentCheckpoint(
+      page,
+      info,
+      await parseSignerKey(swapped.signerKey),
+      swapped.verifierKey,
+    );
+
+    await page.goto(`${server.url}/log/entries/${index.plain}`);
+    const status = page.getByRole('status').filter({ hasText: 'Prüfung fehlgeschlagen' });
+    await status.waitFor();
+    expect(await status.textContent()).toContain('Der Schlüssel des Protokolls hat sich geändert');
+    expect(await page.locator('.steps .step-failed').textContent()).toContain(
+      'Signatur des Prüfpunkts prüfen',
+    );
+
+    await page.goto(server.url);
+    const alert = page
+      .getByRole('alert')
+      .filter({ hasText: 'Der Schlüssel des Protokolls hat sich geändert' });
+    await alert.getByRole('button', { name: 'Dem neuen Schlüssel vertrauen' }).waitFor();
+    await expectNoAxeViolations(page);
+  });
+
+  it('alerts when the log presents a larger checkpoint that does not extend the one seen', async () => {
+    const page = await openPage();
+    await openLog(page);
+    const info = await getJson('/api/log/info', LogInfo);
+    const seen = info.size;
+    const proof = await getJson(
+      `/api/log/proof/consistency?from=${seen - 2}&to=${seen}`,
+      ConsistencyProof,
+    );
+    // Signed by the log's own key: three entries more, on top of a history that is not the one seen.
+    const forked = { size: seen + 3, rootHash: Buffer.alloc(32, 0xab).toString('base64') };
+    await presentCheckpoint(page, forked, await logSigner(), info.verifierKey);
+    await page.route('**/api/log/proof/consistency?*', async (route) => {
+      const from = Number(new URL(route.request().url()).searchParams.get('from'));
+      // The server's answer claims the signed roots; its proof cannot join them.
+      await route.fulfill({
+        json: {
+          ...proof,
+          from,
+          to: forked.size,
+          fromRootHash: info.rootHash,
+          toRootHash: forked.rootHash,
+        },
+      });
+    });
+    await page.reload();
+
+    const alert = page.getByRole('alert').filter({ hasText: 'The log has rewritten its history' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(
+      `The checkpoint of size ${forked.size} does not extend the checkpoint of size ${seen} this browser saw on`,
+    );
+    expect(await page.getByText(/Verified in your browser/).count()).toBe(0);
+    await alert.locator('summary', { hasText: 'The two signed checkpoints' }).click();
+    const notes = await alert.locator('pre').allTextContents();
+    expect(notes).toEqual([
+      info.checkpoint,
+      expect.stringContaining(`${ORIGIN}\n${forked.size}\n`),
+    ]);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'log-forked');
+
+    // The checkpoint seen before stays, so the fork is found again.
+    expect((await storedTrust(page)).logs[ORIGIN]?.checkpoint).toMatchObject({
+      size: seen,
+      rootHash: info.rootHash,
+    });
+    await page.reload();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'The log has rewritten its history' })
+      .waitFor();
+
+    // The real log still extends what this browser saw.
+    await page.unrouteAll();
+    await page.reload();
+    await page
+      .getByText(new RegExp(`Consistent with the checkpoint of size ${seen} this browser saw on `))
+      .waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('alerts when the log shrinks', async () => {
+    const page = await openPage({ locale: 'de-DE' });
+    await page.goto(server.url);
+    await page.getByText(/In Ihrem Browser mit dem Protokollschlüssel/).waitFor();
+    const info = await getJson('/api/log/info', LogInfo);
+    const earlier = await getJson(
+      `/api/log/proof/consistency?from=${info.size - 1}&to=${info.size}`,
+      ConsistencyProof,
+    );
+    // A true earlier state of the log, signed again: as if the latest entry had never been.
+    await presentCheckpoint(
+      page,
+      { size: earlier.from, rootHash: earlier.fromRootHash },
+      await logSigner(),
+      info.verifierKey,
+    );
+    await page.reload();
+
+    const alert = page
+      .getByRole('alert')
+      .filter({ hasText: 'Das Protokoll hat seine Geschichte umgeschrieben' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(
+      `Der Prüfpunkt der Größe ${earlier.from} ist kleiner als der Prüfpunkt der Größe ${info.size}`,
+    );
+    await page.getByText(/Nicht bestätigt\./).waitFor();
+    await expectNoAxeViolations(page);
+    expect((await storedTrust(page)).logs[ORIGIN]?.checkpoint?.size).toBe(info.size);
   });
 });

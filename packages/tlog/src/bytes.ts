@@ -1,17 +1,31 @@
+import {
+  bytesEqual,
+  concatBytes,
+  encodeBase64 as base64,
+  encodeHex,
+  encodeUtf8,
+  isBytes,
+  toArrayBufferView,
+  tryDecodeBase64,
+  tryDecodeHex,
+  tryDecodeUtf8,
+} from '@allmende/bytes';
 import { TlogError } from './errors.ts';
 
-// Byte helpers shared by the formats. Base64 is RFC 4648 §4 (standard alphabet, with padding),
-// which every C2SP format in this package uses.
+// Byte helpers of the formats: the shared ones from @allmende/bytes, and those that raise a
+// TlogError or know about hashes.
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const DECODE = new Int16Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) {
-  DECODE[ALPHABET.charCodeAt(i)] = i;
-}
-
-const utf8Encoder = new TextEncoder();
-// ignoreBOM keeps a leading U+FEFF in the text, so that it stays part of what was signed.
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+export {
+  bytesEqual,
+  concatBytes,
+  encodeHex,
+  encodeUtf8,
+  isBytes,
+  toArrayBufferView,
+  tryDecodeBase64,
+  tryDecodeHex,
+  tryDecodeUtf8,
+};
 
 /**
  * Encodes bytes as standard base64 with padding (RFC 4648 §4).
@@ -22,62 +36,7 @@ export function encodeBase64(bytes: Uint8Array): string {
   if (!isBytes(bytes)) {
     throw new TlogError('TLOG_BAD_ARGUMENT', 'only a Uint8Array can be encoded');
   }
-  let out = '';
-  let i = 0;
-  for (; i + 3 <= bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out +=
-      ALPHABET[n >>> 18]! +
-      ALPHABET[(n >>> 12) & 63]! +
-      ALPHABET[(n >>> 6) & 63]! +
-      ALPHABET[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]! + ALPHABET[(n >>> 6) & 63]! + '=';
-  }
-  return out;
-}
-
-/**
- * Decodes strict standard base64: only the RFC 4648 §4 alphabet, padding to a multiple of four,
- * no whitespace, and zero bits after the last byte, so that every byte string has exactly one
- * accepted encoding. Returns undefined for anything else.
- */
-export function tryDecodeBase64(text: string): Uint8Array | undefined {
-  if (text.length % 4 !== 0) {
-    return undefined;
-  }
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((text.length / 4) * 3 - padding);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const last = i + 4 === text.length;
-    const a = sextet(text, i);
-    const b = sextet(text, i + 1);
-    const c = last && padding === 2 ? 0 : sextet(text, i + 2);
-    const d = last && padding >= 1 ? 0 : sextet(text, i + 3);
-    if (a < 0 || b < 0 || c < 0 || d < 0) {
-      return undefined;
-    }
-    const n = (a << 18) | (b << 12) | (c << 6) | d;
-    out[o++] = n >>> 16;
-    if (o < out.length) out[o++] = (n >>> 8) & 0xff;
-    if (o < out.length) out[o++] = n & 0xff;
-    if (last && ((padding === 2 && (n & 0xffff) !== 0) || (padding === 1 && (n & 0xff) !== 0))) {
-      return undefined;
-    }
-  }
-  return out;
-}
-
-function sextet(text: string, i: number): number {
-  const code = text.charCodeAt(i);
-  return code < 128 ? DECODE[code]! : -1;
+  return base64(bytes);
 }
 
 /**
@@ -93,70 +52,8 @@ export function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-export function encodeHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) {
-    out += byte.toString(16).padStart(2, '0');
-  }
-  return out;
-}
-
-/** Decodes an even number of hex digits (either case); undefined for anything else. */
-export function tryDecodeHex(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) {
-    return undefined;
-  }
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
-  }
-  return out;
-}
-
-export function encodeUtf8(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
-}
-
-/** Decodes UTF-8, returning undefined for invalid UTF-8. */
-export function tryDecodeUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return utf8Decoder.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return false;
-  }
-  return true;
-}
-
-export function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array;
-}
-
 export function isHash(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array && value.length === 32;
-}
-
-/** A copy backed by a fresh ArrayBuffer, as WebCrypto's `BufferSource` parameters require. */
-export function toArrayBufferView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(bytes);
 }
 
 /** Whether `text` holds an ASCII control character (below U+0020), other than an allowed newline. */

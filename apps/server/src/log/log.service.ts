@@ -10,6 +10,7 @@ import {
   type SignerKey,
   type Tile,
   consistencyProofNodes,
+  encodeEntryBundle,
   formatCheckpoint,
   inclusionProofNodes,
   leafHash,
@@ -25,7 +26,7 @@ import { AppError } from '../errors.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { LogRepository } from './log.repo.ts';
 import { LruCache } from './lru-cache.ts';
-import { Sequencer, concat } from './sequencer.ts';
+import { Sequencer } from './sequencer.ts';
 
 const TILE_WIDTH = 256;
 const HASH_SIZE = 32;
@@ -226,11 +227,7 @@ export class LogService {
     const full = width === TILE_WIDTH ? this.#fullBundles.get(key) : undefined;
     if (full) return full;
     const entries = await this.#repo.entries(start, start + width);
-    const parts: Uint8Array[] = [];
-    for (const entry of entries) {
-      parts.push(new Uint8Array([entry.length >> 8, entry.length & 0xff]), entry);
-    }
-    const bundle = concat(parts);
+    const bundle = encodeEntryBundle(entries);
     if (width === TILE_WIDTH) this.#fullBundles.set(key, bundle);
     return bundle;
   }

@@ -1,3 +1,4 @@
+import { concatBytes } from '@allmende/bytes';
 import { leafHash, rootFromNodes, nodeFromTiles, treeHash, type Tile } from '@allmende/tlog';
 import { AppError } from '../errors.ts';
 import type { LogRepository, StoredTile } from './log.repo.ts';
@@ -88,7 +89,7 @@ export class Sequencer {
     ) {
       return undefined;
     }
-    return concat(hashes.slice(0, tile.width));
+    return concatBytes(...hashes.slice(0, tile.width));
   }
 
   async #flush(): Promise<void> {
@@ -184,7 +185,7 @@ export function extendEdge(
     const hashes = next[level]!;
     hashes.push(hash);
     if (hashes.length === TILE_WIDTH) {
-      tiles.push({ level, index: Math.floor(nodes / TILE_WIDTH), hashes: concat(hashes) });
+      tiles.push({ level, index: Math.floor(nodes / TILE_WIDTH), hashes: concatBytes(...hashes) });
       next[level] = [];
       push(level + 1, treeHash(hashes), Math.floor(nodes / TILE_WIDTH));
     }
@@ -194,7 +195,11 @@ export function extendEdge(
   for (const level of touched) {
     const hashes = next[level]!;
     if (hashes.length > 0) {
-      tiles.push({ level, index: rightmostTileIndex(newSize, level), hashes: concat(hashes) });
+      tiles.push({
+        level,
+        index: rightmostTileIndex(newSize, level),
+        hashes: concatBytes(...hashes),
+      });
     }
   }
   return { edge: next, tiles };
@@ -206,14 +211,4 @@ function splitHashes(bytes: Uint8Array): Uint8Array[] {
     hashes.push(bytes.subarray(offset, offset + HASH_SIZE));
   }
   return hashes;
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

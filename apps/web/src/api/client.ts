@@ -1,4 +1,10 @@
-import { EntriesPage, ErrorBody, InclusionProof, LogInfo } from '@allmende/protocol';
+import {
+  ConsistencyProof,
+  EntriesPage,
+  ErrorBody,
+  InclusionProof,
+  LogInfo,
+} from '@allmende/protocol';
 import type { z } from 'zod';
 
 /**
@@ -76,4 +82,13 @@ export function fetchInclusionProof(
 ): Promise<InclusionProof> {
   const params = new URLSearchParams({ index: String(index), size: String(size) });
   return getJson(`/api/log/proof/inclusion?${params}`, InclusionProof, signal);
+}
+
+export function fetchConsistencyProof(
+  from: number,
+  to: number,
+  signal?: AbortSignal,
+): Promise<ConsistencyProof> {
+  const params = new URLSearchParams({ from: String(from), to: String(to) });
+  return getJson(`/api/log/proof/consistency?${params}`, ConsistencyProof, signal);
 }

@@ -33,6 +33,14 @@ export const de: Messages = {
       `In Ihrem Browser mit dem Protokollschlüssel „${keyName}“ geprüft`,
     signatureFailed: (reason) => `Nicht bestätigt. ${reason}`,
     checkedAt: (time) => `Zuletzt geprüft um ${time}. Wird alle paar Sekunden aktualisiert.`,
+    logKey: 'Protokollschlüssel',
+    keyPinnedSince: (date) => `Schlüssel in diesem Browser hinterlegt seit ${date}.`,
+    keyNotRemembered:
+      'Dieser Browser kann den Schlüssel nicht speichern; er wird daher nur während dieses Besuchs geprüft.',
+    knownKey: 'Schlüssel, den dieser Browser für das Protokoll kennt',
+    consistentWith: (size, date) =>
+      `Konsistent mit dem Prüfpunkt der Größe ${size}, den dieser Browser am ${date} gesehen hat.`,
+    firstCheckpoint: 'Der erste Prüfpunkt dieses Protokolls, den dieser Browser sieht.',
     latestEntries: 'Neueste Einträge',
     entryLink: (index) => `Eintrag ${index}`,
     by: (actor) => `von ${actor}`,
@@ -43,6 +51,20 @@ export const de: Messages = {
     newEntries: (n) => `${n} ${n === '1' ? 'neuer Eintrag' : 'neue Einträge'} im Protokoll.`,
     noEntries: 'Das Protokoll hat noch keine Einträge.',
     undecodable: 'Dieser Eintrag lässt sich nicht lesen.',
+  },
+  trust: {
+    keyChanged: 'Der Schlüssel des Protokolls hat sich geändert',
+    keyChangedText: (date) =>
+      `Dieser Browser kennt das Protokoll seit ${date} unter einem anderen Schlüssel. Entweder zeigt der Server jetzt ein anderes Protokoll, oder der Schlüssel des Protokolls wurde ersetzt. Solange Sie nicht wissen, was davon zutrifft, sollten Sie dem, was diese Seite zeigt, nicht vertrauen.`,
+    keyChangedAdvice:
+      'Vertrauen Sie dem neuen Schlüssel nur, wenn die Kooperative den Wechsel auf einem Weg angekündigt hat, dem Sie vertrauen.',
+    trustNewKey: 'Dem neuen Schlüssel vertrauen',
+    fork: 'Das Protokoll hat seine Geschichte umgeschrieben',
+    forkAdvice:
+      'Ein öffentliches Protokoll darf nur wachsen. Dieser Server zeigt jetzt eine Geschichte, die einem früher von ihm signierten Prüfpunkt widerspricht – der schwerste Fehler, den diese Seite finden kann. Melden Sie das der Aufsicht der Kooperative und bewahren Sie die beiden signierten Prüfpunkte unten als Beweis auf.',
+    evidence: 'Die beiden signierten Prüfpunkte',
+    seenBefore: (date) => `Von diesem Browser am ${date} gesehen`,
+    servedNow: 'Jetzt ausgeliefert',
   },
   chart: {
     title: 'Wachstum des Protokolls',
@@ -94,6 +116,7 @@ export const de: Messages = {
     steps: {
       fetchCheckpoint: 'Aktuellen Prüfpunkt abrufen',
       verifySignature: 'Signatur des Prüfpunkts prüfen',
+      checkHistory: 'Mit dem Prüfpunkt abgleichen, den dieser Browser zuvor gesehen hat',
       fetchEntry: 'Eintrag abrufen',
       hashEntry: 'Blatt-Hash des Eintrags berechnen',
       fetchProof: 'Einschlussbeweis abrufen',
@@ -115,6 +138,16 @@ export const de: Messages = {
       proofMismatch:
         'Der Server hat einen Beweis für einen anderen Eintrag oder eine andere Größe geschickt.',
       inclusion: (reason) => `Der Einschlussbeweis stimmt nicht: ${reason}`,
+      keyChanged: (date) =>
+        `Der Schlüssel des Protokolls hat sich geändert: Dieser Browser kennt das Protokoll seit ${date} unter einem anderen Schlüssel.`,
+      forkShrunk: (size, seenSize, date) =>
+        `Der Prüfpunkt der Größe ${size} ist kleiner als der Prüfpunkt der Größe ${seenSize}, den dieser Browser am ${date} gesehen hat.`,
+      forkRootDiffers: (size, date) =>
+        `Der Prüfpunkt der Größe ${size} hat einen anderen Wurzel-Hash als der, den dieser Browser am ${date} gesehen hat.`,
+      forkProofMismatch: (size, seenSize, date) =>
+        `Der Konsistenzbeweis des Servers passt nicht zum Prüfpunkt der Größe ${size} und zu dem der Größe ${seenSize}, den dieser Browser am ${date} gesehen hat.`,
+      forkInconsistent: (size, seenSize, date, reason) =>
+        `Der Prüfpunkt der Größe ${size} setzt den Prüfpunkt der Größe ${seenSize}, den dieser Browser am ${date} gesehen hat, nicht fort: ${reason}`,
       unexpected: (reason) => `Etwas Unerwartetes ist schiefgegangen: ${reason}`,
     },
   },

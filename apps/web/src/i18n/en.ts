@@ -31,6 +31,13 @@ export const en: Messages = {
     signatureVerified: (keyName) => `Verified in your browser with the log key “${keyName}”`,
     signatureFailed: (reason) => `Not verified. ${reason}`,
     checkedAt: (time) => `Last checked at ${time}. Updates every few seconds.`,
+    logKey: 'Log key',
+    keyPinnedSince: (date) => `Key pinned in this browser since ${date}.`,
+    keyNotRemembered: 'This browser cannot store the key, so it is only checked during this visit.',
+    knownKey: 'Key this browser knows for the log',
+    consistentWith: (size, date) =>
+      `Consistent with the checkpoint of size ${size} this browser saw on ${date}.`,
+    firstCheckpoint: 'The first checkpoint of this log that this browser has seen.',
     latestEntries: 'Latest entries',
     entryLink: (index) => `Entry ${index}`,
     by: (actor) => `by ${actor}`,
@@ -41,6 +48,20 @@ export const en: Messages = {
     newEntries: (n) => `${n} new ${n === '1' ? 'entry' : 'entries'} in the log.`,
     noEntries: 'The log has no entries yet.',
     undecodable: 'This entry cannot be decoded.',
+  },
+  trust: {
+    keyChanged: 'The log’s key has changed',
+    keyChangedText: (date) =>
+      `Since ${date} this browser has known this log by a different key. Either the server now presents a different log, or the log’s key was replaced. Until you know which, do not trust what this page shows.`,
+    keyChangedAdvice:
+      'Trust the new key only if the cooperative has announced the change in a way you trust.',
+    trustNewKey: 'Trust the new key',
+    fork: 'The log has rewritten its history',
+    forkAdvice:
+      'A public log may only grow. This server now shows a history that contradicts a checkpoint it signed before: the most serious fault this page can find. Tell the cooperative’s oversight, and keep the two signed checkpoints below as evidence.',
+    evidence: 'The two signed checkpoints',
+    seenBefore: (date) => `Seen by this browser on ${date}`,
+    servedNow: 'Served now',
   },
   chart: {
     title: 'Growth of the log',
@@ -85,6 +106,7 @@ export const en: Messages = {
     steps: {
       fetchCheckpoint: 'Fetch the current checkpoint',
       verifySignature: 'Check the checkpoint’s signature',
+      checkHistory: 'Compare with the checkpoint this browser saw before',
       fetchEntry: 'Fetch the entry',
       hashEntry: 'Compute the entry’s leaf hash',
       fetchProof: 'Fetch the inclusion proof',
@@ -100,6 +122,16 @@ export const en: Messages = {
       entryDecode: (reason) => `The entry is not a valid statement: ${reason}`,
       proofMismatch: 'The server sent a proof for a different entry or tree size.',
       inclusion: (reason) => `The inclusion proof does not hold: ${reason}`,
+      keyChanged: (date) =>
+        `The log’s key has changed: since ${date} this browser has known this log by a different key.`,
+      forkShrunk: (size, seenSize, date) =>
+        `The checkpoint of size ${size} is smaller than the checkpoint of size ${seenSize} this browser saw on ${date}.`,
+      forkRootDiffers: (size, date) =>
+        `The checkpoint of size ${size} has a different root hash than the one this browser saw on ${date}.`,
+      forkProofMismatch: (size, seenSize, date) =>
+        `The server’s consistency proof does not fit the checkpoint of size ${size} and the checkpoint of size ${seenSize} this browser saw on ${date}.`,
+      forkInconsistent: (size, seenSize, date, reason) =>
+        `The checkpoint of size ${size} does not extend the checkpoint of size ${seenSize} this browser saw on ${date}: ${reason}`,
       unexpected: (reason) => `Something unexpected went wrong: ${reason}`,
     },
   },

@@ -34,6 +34,12 @@ export type Messages = {
     signatureVerified: (keyName: string) => string;
     signatureFailed: (reason: string) => string;
     checkedAt: (time: string) => string;
+    logKey: string;
+    keyPinnedSince: (date: string) => string;
+    keyNotRemembered: string;
+    knownKey: string;
+    consistentWith: (size: string, date: string) => string;
+    firstCheckpoint: string;
     latestEntries: string;
     entryLink: (index: string) => string;
     by: (actor: string) => string;
@@ -44,6 +50,18 @@ export type Messages = {
     newEntries: (n: string) => string;
     noEntries: string;
     undecodable: string;
+  };
+  /** The alerts when the log contradicts what this browser remembers of it. */
+  trust: {
+    keyChanged: string;
+    keyChangedText: (date: string) => string;
+    keyChangedAdvice: string;
+    trustNewKey: string;
+    fork: string;
+    forkAdvice: string;
+    evidence: string;
+    seenBefore: (date: string) => string;
+    servedNow: string;
   };
   chart: {
     title: string;
@@ -84,6 +102,7 @@ export type Messages = {
     steps: {
       fetchCheckpoint: string;
       verifySignature: string;
+      checkHistory: string;
       fetchEntry: string;
       hashEntry: string;
       fetchProof: string;
@@ -98,6 +117,11 @@ export type Messages = {
       entryDecode: (reason: string) => string;
       proofMismatch: string;
       inclusion: (reason: string) => string;
+      keyChanged: (date: string) => string;
+      forkShrunk: (size: string, seenSize: string, date: string) => string;
+      forkRootDiffers: (size: string, date: string) => string;
+      forkProofMismatch: (size: string, seenSize: string, date: string) => string;
+      forkInconsistent: (size: string, seenSize: string, date: string, reason: string) => string;
       unexpected: (reason: string) => string;
     };
   };

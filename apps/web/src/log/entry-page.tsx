@@ -132,7 +132,8 @@ function VerificationStatus({
   verification: EntryVerification;
   index: number;
 }) {
-  const { t, formatNumber } = useI18n();
+  const i18n = useI18n();
+  const { t, formatNumber } = i18n;
   const { outcome, checkpoint } = verification;
   let className = 'status status-running';
   let icon = '';
@@ -151,7 +152,7 @@ function VerificationStatus({
     className = 'status status-bad';
     icon = '✗';
     heading = t.entry.failed;
-    detail = describeProblem(outcome.problem, t);
+    detail = describeProblem(outcome.problem, i18n);
   }
   return (
     <div className={className} role="status" aria-live="polite">

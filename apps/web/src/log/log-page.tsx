@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useDocumentTitle } from '../ui/document-title.ts';
-import { CheckpointCard } from './checkpoint-card.tsx';
+import { CHECKPOINT_HEADING_ID, CheckpointCard } from './checkpoint-card.tsx';
 import { EntryList } from './entry-list.tsx';
 import { GrowthChart } from './growth-chart.tsx';
+import { TrustAlert } from './trust-alert.tsx';
 import { useCheckpoint } from './use-checkpoint.ts';
 import { useEntries } from './use-entries.ts';
 
@@ -11,7 +12,8 @@ export function LogPage() {
   const { t } = useI18n();
   useDocumentTitle(t.log.title);
   const checkpoint = useCheckpoint();
-  const size = checkpoint.state.status === 'ready' ? checkpoint.state.checkpoint.size : undefined;
+  const view = checkpoint.state.status === 'ready' ? checkpoint.state.checkpoint : undefined;
+  const size = view?.size;
   const entries = useEntries(size);
   const times = useMemo(
     () =>
@@ -25,6 +27,16 @@ export function LogPage() {
     <>
       <h1>{t.log.title}</h1>
       <p className="lead">{t.log.intro}</p>
+      {view && (
+        <TrustAlert
+          checkpoint={view}
+          onTrustNewKey={() => {
+            checkpoint.trustNewKey(view);
+            // The alert and its button go away; carry on where the key is shown.
+            document.getElementById(CHECKPOINT_HEADING_ID)?.focus();
+          }}
+        />
+      )}
       <div className="log-layout">
         <CheckpointCard state={checkpoint.state} onRetry={checkpoint.retry} />
         <section className="card" aria-labelledby="entries-heading">

@@ -1,6 +1,8 @@
+import type { LogInfo } from '@allmende/protocol';
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, fetchLogInfo, type ApiFailure } from '../api/client.ts';
-import { verifyCheckpoint, type CheckpointView } from './verify.ts';
+import { ApiError, fetchConsistencyProof, fetchLogInfo, type ApiFailure } from '../api/client.ts';
+import { browserStorage, pinKey, readTrust, writeTrust } from './trust-store.ts';
+import { checkHistory, checkPinnedKey, verifyCheckpoint, type CheckpointView } from './verify.ts';
 
 export type CheckpointState =
   | { status: 'loading' }
@@ -20,22 +22,39 @@ function failureOf(error: unknown): ApiFailure {
 }
 
 /**
- * The log's current checkpoint, verified in this browser and refreshed every few seconds.
- * A note is verified again only when its text changes.
+ * The log's current checkpoint, verified in this browser against the key pinned here and the
+ * history seen here, and refreshed every few seconds. A note is verified again only when it or
+ * its key changes. A newer checkpoint whose consistency cannot be checked yet is not shown.
  */
-export function useCheckpoint(): { state: CheckpointState; retry: () => void } {
+export function useCheckpoint(): {
+  state: CheckpointState;
+  retry: () => void;
+  trustNewKey: (checkpoint: CheckpointView) => void;
+} {
   const [state, setState] = useState<CheckpointState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
+    const storage = browserStorage();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last: CheckpointView | undefined;
+
+    async function verify(info: LogInfo) {
+      const view = checkPinnedKey(await verifyCheckpoint(info), storage);
+      return checkHistory(view, {
+        storage,
+        fetchProof: (from, to) => fetchConsistencyProof(from, to, controller.signal),
+      });
+    }
 
     async function refresh() {
       try {
         const info = await fetchLogInfo(controller.signal);
-        const checkpoint = last?.note === info.checkpoint ? last : await verifyCheckpoint(info);
+        const checkpoint =
+          last?.note === info.checkpoint && last.verifierKey === info.verifierKey
+            ? last
+            : await verify(info);
         last = checkpoint;
         if (controller.signal.aborted) return;
         setState({ status: 'ready', checkpoint, checkedAt: new Date() });
@@ -63,5 +82,18 @@ export function useCheckpoint(): { state: CheckpointState; retry: () => void } {
     setAttempt((n) => n + 1);
   }, []);
 
-  return { state, retry };
+  /** Pins the key the checkpoint was signed with, after the member chose to trust it. */
+  const trustNewKey = useCallback(
+    (checkpoint: CheckpointView) => {
+      const storage = browserStorage();
+      writeTrust(
+        storage,
+        pinKey(readTrust(storage), checkpoint.origin, checkpoint.verifierKey, new Date()),
+      );
+      retry();
+    },
+    [retry],
+  );
+
+  return { state, retry, trustNewKey };
 }

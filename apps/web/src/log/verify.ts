@@ -1,26 +1,41 @@
+import { bytesEqual } from '@allmende/bytes';
 import {
   canonicalize,
   decodeStatement,
   isStatementProblem,
+  type ConsistencyProof,
   type LogEntry,
   type LogInfo,
   type Statement,
 } from '@allmende/protocol';
 import {
   decodeBase64,
+  encodeBase64,
   leafHash,
   openNote,
   parseCheckpoint,
   parseVerifierKey,
+  verifyConsistency,
   verifyInclusion,
 } from '@allmende/tlog';
 import {
   ApiError,
+  fetchConsistencyProof,
   fetchEntries,
   fetchInclusionProof,
   fetchLogInfo,
   type ApiFailure,
 } from '../api/client.ts';
+import {
+  browserStorage,
+  checkKey,
+  pinKey,
+  readTrust,
+  rememberCheckpoint,
+  writeTrust,
+  type SeenCheckpoint,
+  type TrustStorage,
+} from './trust-store.ts';
 
 /**
  * What this browser itself checked about the log. Everything here is computed from bytes the
@@ -39,7 +54,30 @@ export type Problem =
   | { kind: 'statement-mismatch' }
   | { kind: 'proof-mismatch' }
   | { kind: 'inclusion'; reason: string }
+  | { kind: 'key-changed'; pinnedKey: string; pinnedSince: string }
+  | { kind: 'fork'; reason: ForkReason; size: number; seen: SeenCheckpoint }
   | { kind: 'unexpected'; reason: string };
+
+/**
+ * How a checkpoint contradicts the one this browser saw before: the log shrank, the same size
+ * has another root, the server's consistency proof is for other trees than the two signed
+ * checkpoints, or it does not hold (with the reason).
+ */
+export type ForkReason =
+  | { kind: 'shrunk' }
+  | { kind: 'root-differs' }
+  | { kind: 'proof-mismatch' }
+  | { kind: 'inconsistent'; detail: string };
+
+/** What this browser remembers of the log and found to agree with a checkpoint. */
+export type Trust = {
+  /** When this browser pinned the log's key (ISO 8601). */
+  pinnedSince: string;
+  /** False when the browser cannot store anything, so the key holds for this visit only. */
+  remembered: boolean;
+  /** The earlier checkpoint this one was found consistent with. */
+  consistentWith?: { size: number; seenAt: string };
+};
 
 export type CheckpointView = {
   /** The signed note exactly as served. */
@@ -47,10 +85,18 @@ export type CheckpointView = {
   origin: string;
   size: number;
   rootHash: Uint8Array;
+  /** The verifier key the server presented, which the signature was checked with. */
+  verifierKey: string;
   /** The name of the verifier key, i.e. whose signature was (or was not) found. */
   keyName: string;
-  /** Null when the signature verified; otherwise why the checkpoint is not to be trusted. */
+  /**
+   * Null when the signature verified (and, once {@link checkPinnedKey} and
+   * {@link checkHistory} ran, the key is the pinned one and the history agrees with what this
+   * browser saw); otherwise why the checkpoint is not to be trusted.
+   */
   problem: Problem | null;
+  /** Set by {@link checkPinnedKey} when the key is the one pinned in this browser. */
+  trust?: Trust;
 };
 
 export function keyNameOf(verifierKey: string): string {
@@ -73,6 +119,7 @@ export async function verifyCheckpoint(info: LogInfo): Promise<CheckpointView> {
     origin: info.origin,
     size: info.size,
     rootHash: safeDecode(info.rootHash) ?? new Uint8Array(),
+    verifierKey: info.verifierKey,
     keyName,
     problem,
   });
@@ -94,6 +141,7 @@ export async function verifyCheckpoint(info: LogInfo): Promise<CheckpointView> {
     origin: checkpoint.origin,
     size: checkpoint.size,
     rootHash: checkpoint.rootHash,
+    verifierKey: info.verifierKey,
     keyName,
     problem: null,
   };
@@ -103,8 +151,110 @@ export async function verifyCheckpoint(info: LogInfo): Promise<CheckpointView> {
   return view;
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+/**
+ * Trust on first use: pins the key of a checkpoint whose signature verified when this browser
+ * knows no key for the log, and otherwise requires the pinned one. The key served next to the
+ * checkpoint proves nothing by itself; the same server could swap key and history together.
+ */
+export function checkPinnedKey(
+  view: CheckpointView,
+  storage: TrustStorage | undefined,
+  now = new Date(),
+): CheckpointView {
+  if (view.problem) return view;
+  const state = readTrust(storage);
+  const key = checkKey(state, view.origin, view.verifierKey);
+  switch (key.status) {
+    case 'changed':
+      return {
+        ...view,
+        problem: {
+          kind: 'key-changed',
+          pinnedKey: key.pinned.verifierKey,
+          pinnedSince: key.pinned.pinnedAt,
+        },
+      };
+    case 'pinned':
+      return { ...view, trust: { pinnedSince: key.memory.pinnedAt, remembered: true } };
+    case 'new': {
+      const remembered = writeTrust(storage, pinKey(state, view.origin, view.verifierKey, now));
+      return { ...view, trust: { pinnedSince: now.toISOString(), remembered } };
+    }
+  }
+}
+
+export type HistoryCheck = {
+  storage: TrustStorage | undefined;
+  fetchProof: (from: number, to: number) => Promise<ConsistencyProof>;
+  now?: Date;
+};
+
+/**
+ * Checks that a checkpoint with a pinned key extends the latest one this browser verified
+ * (RFC 6962 §2.1.2), from the roots of the two signed checkpoints: the server's root hashes in
+ * the proof are only compared. Remembers the checkpoint when it does; a contradicting one is
+ * never remembered, so the fork is found again on every visit that is shown it.
+ *
+ * @throws {ApiError} when the proof cannot be fetched; nothing is remembered then.
+ */
+export async function checkHistory(
+  view: CheckpointView,
+  { storage, fetchProof, now = new Date() }: HistoryCheck,
+): Promise<CheckpointView> {
+  if (view.problem || !view.trust) return view;
+  const seen = readTrust(storage).logs[view.origin]?.checkpoint;
+  if (seen) {
+    const fork = await findFork(seen, view, fetchProof);
+    if (fork) return { ...view, problem: { kind: 'fork', reason: fork, size: view.size, seen } };
+  }
+  const current: SeenCheckpoint = {
+    size: view.size,
+    rootHash: encodeBase64(view.rootHash),
+    note: view.note,
+    seenAt: now.toISOString(),
+  };
+  // Read again: another tab may have moved on while the proof was on its way.
+  writeTrust(
+    storage,
+    rememberCheckpoint(readTrust(storage), view.origin, view.verifierKey, current),
+  );
+  return seen
+    ? {
+        ...view,
+        trust: { ...view.trust, consistentWith: { size: seen.size, seenAt: seen.seenAt } },
+      }
+    : view;
+}
+
+async function findFork(
+  seen: SeenCheckpoint,
+  view: CheckpointView,
+  fetchProof: HistoryCheck['fetchProof'],
+): Promise<ForkReason | undefined> {
+  const seenRoot = decodeBase64(seen.rootHash);
+  if (view.size < seen.size) return { kind: 'shrunk' };
+  if (view.size === seen.size) {
+    return bytesEqual(seenRoot, view.rootHash) ? undefined : { kind: 'root-differs' };
+  }
+  const reply = await fetchProof(seen.size, view.size);
+  const proof = reply.proof.map((hash) => safeDecode(hash));
+  if (proof.some((hash) => hash === undefined)) {
+    throw new ApiError({ kind: 'bad-reply', detail: 'malformed proof hash' });
+  }
+  if (
+    reply.from !== seen.size ||
+    reply.to !== view.size ||
+    !bytesEqual(safeDecode(reply.fromRootHash) ?? new Uint8Array(), seenRoot) ||
+    !bytesEqual(safeDecode(reply.toRootHash) ?? new Uint8Array(), view.rootHash)
+  ) {
+    return { kind: 'proof-mismatch' };
+  }
+  try {
+    verifyConsistency(seen.size, view.size, proof as Uint8Array[], seenRoot, view.rootHash);
+  } catch (error) {
+    return { kind: 'inconsistent', detail: messageOf(error) };
+  }
+  return undefined;
 }
 
 function safeDecode(base64: string): Uint8Array | undefined {
@@ -161,6 +311,7 @@ export const STEPS = [
   'hashEntry',
   'fetchCheckpoint',
   'verifySignature',
+  'checkHistory',
   'fetchProof',
   'verifyInclusion',
 ] as const;
@@ -198,13 +349,16 @@ const CHECKPOINT_WAIT_ATTEMPTS = 30;
 
 /**
  * Checks in this browser that entry `index` is in the log the server signed: the entry's
- * leaf hash (RFC 6962 §2.1), the checkpoint's signature, and the inclusion proof from that
- * leaf to the checkpoint's root (RFC 6962 §2.1.1). Reports each step through `update`.
+ * leaf hash (RFC 6962 §2.1), the checkpoint's signature by the key pinned in this browser, its
+ * consistency with the checkpoint this browser saw before (RFC 6962 §2.1.2), and the inclusion
+ * proof from that leaf to the checkpoint's root (RFC 6962 §2.1.1). Reports each step through
+ * `update`.
  */
 export async function verifyEntry(
   index: number,
   update: (state: EntryVerification) => void,
   signal: AbortSignal,
+  storage = browserStorage(),
 ): Promise<void> {
   let state = initialVerification();
   const set = (patch: Partial<EntryVerification>) => {
@@ -230,7 +384,7 @@ export async function verifyEntry(
     step('hashEntry', 'running');
     const leaf = leafHash(entry.bytes);
     set({ leafHash: leaf });
-    if (!equalBytes(leaf, safeDecode(served.leafHash) ?? new Uint8Array())) {
+    if (!bytesEqual(leaf, safeDecode(served.leafHash) ?? new Uint8Array())) {
       throw new VerificationFailure({ kind: 'leaf-hash-mismatch' });
     }
     step('hashEntry', 'done');
@@ -250,8 +404,19 @@ export async function verifyEntry(
     step('fetchCheckpoint', 'done');
 
     step('verifySignature', 'running');
+    checkpoint = checkPinnedKey(checkpoint, storage);
+    set({ checkpoint });
     if (checkpoint.problem) throw new VerificationFailure(checkpoint.problem);
     step('verifySignature', 'done');
+
+    step('checkHistory', 'running');
+    checkpoint = await checkHistory(checkpoint, {
+      storage,
+      fetchProof: (from, to) => fetchConsistencyProof(from, to, signal),
+    });
+    set({ checkpoint });
+    if (checkpoint.problem) throw new VerificationFailure(checkpoint.problem);
+    step('checkHistory', 'done');
 
     step('fetchProof', 'running');
     const reply = await fetchInclusionProof(index, checkpoint.size, signal);

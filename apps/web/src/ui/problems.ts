@@ -1,4 +1,5 @@
 import type { ApiFailure } from '../api/client.ts';
+import type { I18n } from '../i18n/i18n.tsx';
 import type { Messages } from '../i18n/messages.ts';
 import type { Problem } from '../log/verify.ts';
 
@@ -13,7 +14,11 @@ export function describeFailure(failure: ApiFailure, t: Messages): string {
   }
 }
 
-export function describeProblem(problem: Problem, t: Messages): string {
+/** What a problem's text needs: the messages, and the locale's numbers and dates. */
+export type Wording = Pick<I18n, 't' | 'formatNumber' | 'formatDateTime'>;
+
+export function describeProblem(problem: Problem, wording: Wording): string {
+  const { t, formatDateTime } = wording;
   const p = t.entry.problems;
   switch (problem.kind) {
     case 'api':
@@ -36,7 +41,31 @@ export function describeProblem(problem: Problem, t: Messages): string {
       return p.proofMismatch;
     case 'inclusion':
       return p.inclusion(problem.reason);
+    case 'key-changed':
+      return p.keyChanged(formatDateTime(problem.pinnedSince));
+    case 'fork':
+      return describeFork(problem, wording);
     case 'unexpected':
       return p.unexpected(problem.reason);
+  }
+}
+
+function describeFork(
+  problem: Extract<Problem, { kind: 'fork' }>,
+  { t, formatNumber, formatDateTime }: Wording,
+): string {
+  const p = t.entry.problems;
+  const size = formatNumber(problem.size);
+  const seenSize = formatNumber(problem.seen.size);
+  const seenAt = formatDateTime(problem.seen.seenAt);
+  switch (problem.reason.kind) {
+    case 'shrunk':
+      return p.forkShrunk(size, seenSize, seenAt);
+    case 'root-differs':
+      return p.forkRootDiffers(size, seenAt);
+    case 'proof-mismatch':
+      return p.forkProofMismatch(size, seenSize, seenAt);
+    case 'inconsistent':
+      return p.forkInconsistent(size, seenSize, seenAt, problem.reason.detail);
   }
 }
