@@ -1,3 +1,4 @@
+import { bytesEqual } from '@allmende/bytes';
 import {
   type StatementDraft,
   type Statement,
@@ -15,6 +16,9 @@ import {
   inclusionProofNodes,
   leafHash,
   nodeFromTiles,
+  openNote,
+  parseCheckpoint,
+  parseVerifierKey,
   proveConsistency,
   proveInclusion,
   rootFromNodes,
@@ -24,7 +28,7 @@ import {
 } from '@allmende/tlog';
 import { AppError } from '../errors.ts';
 import type { Metrics } from '../ops/metrics.ts';
-import type { LogRepository } from './log.repo.ts';
+import type { LogRepository, StoredCheckpoint } from './log.repo.ts';
 import { LruCache } from './lru-cache.ts';
 import { Sequencer } from './sequencer.ts';
 
@@ -87,6 +91,7 @@ export class LogService {
         `the log signed a checkpoint of ${stored.size} entries but holds only ${service.#sequencer.size}`,
       );
     }
+    if (stored) await service.#checkStillSigned(stored);
     if (stored && stored.size === service.#sequencer.size) {
       service.#checkpoint = { ...stored, rootHash: service.#sequencer.rootHash() };
     } else if (service.#sequencer.size > 0) {
@@ -243,6 +248,25 @@ export class LogService {
     this.#timer = undefined;
     await this.#publishing;
     if (this.#sequencer.size > this.#checkpoint.size) await this.#publish().catch(() => {});
+  }
+
+  /**
+   * The tree must still hash to what the last checkpoint signed; otherwise its tiles were
+   * changed behind the log's back, and serving them would show clients another history.
+   */
+  async #checkStillSigned(stored: StoredCheckpoint): Promise<void> {
+    const opened = await openNote(stored.note, [parseVerifierKey(this.verifierKey)]);
+    const signed = parseCheckpoint(opened.text);
+    const root = rootFromNodes(
+      signed.size,
+      await this.#nodeReader(signed.size, subtreeNodes(0, signed.size)),
+    );
+    if (!bytesEqual(root, signed.rootHash)) {
+      throw new AppError(
+        'UNAVAILABLE',
+        `the log's tiles no longer hash to the root of its last signed checkpoint (size ${signed.size}); its database was changed`,
+      );
+    }
   }
 
   #checkSize(size: number): void {

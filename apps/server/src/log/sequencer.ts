@@ -1,4 +1,4 @@
-import { concatBytes } from '@allmende/bytes';
+import { bytesEqual, concatBytes } from '@allmende/bytes';
 import { leafHash, rootFromNodes, nodeFromTiles, treeHash, type Tile } from '@allmende/tlog';
 import { AppError } from '../errors.ts';
 import type { LogRepository, StoredTile } from './log.repo.ts';
@@ -154,6 +154,15 @@ export class Sequencer {
         );
       }
       edge.push(hashes.slice(0, width));
+    }
+    // The newest entries are what a crash would have torn: check them against their hashes.
+    const newest = await this.#repo.entries(size - (edge[0]?.length ?? 0), size);
+    const torn = newest.findIndex((entry, i) => !bytesEqual(leafHash(entry), edge[0]![i]!));
+    if (torn >= 0) {
+      throw new AppError(
+        'UNAVAILABLE',
+        `entry ${size - newest.length + torn} does not match its hash in the log's tiles`,
+      );
     }
     this.#size = size;
     this.#edge = edge;
