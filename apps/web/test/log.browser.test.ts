@@ -367,6 +367,8 @@ describe('the public log in the browser', () => {
     for (let i = 0; i < 20; i++) await appendNotice(`Notice number ${i + 1} of a busy day.`);
     const page = await openPage();
     await openLog(page);
+    // The entries load beside the checkpoint: wait for the first page of them.
+    await page.locator('.entries li').nth(19).waitFor();
     expect(await page.locator('.entries li').count()).toBe(20);
     await page.getByRole('button', { name: 'Show older entries' }).click();
     await page.getByText('You have reached the beginning of the log.').waitFor();
