@@ -7,6 +7,8 @@ import {
   isStatementProblem,
 } from '@allmende/protocol';
 import {
+  HASH_SIZE,
+  TILE_WIDTH,
   type NodeId,
   type SignerKey,
   type Tile,
@@ -31,9 +33,6 @@ import type { Metrics } from '../ops/metrics.ts';
 import type { LogRepository, StoredCheckpoint } from './log.repo.ts';
 import { LruCache } from './lru-cache.ts';
 import { Sequencer } from './sequencer.ts';
-
-const TILE_WIDTH = 256;
-const HASH_SIZE = 32;
 
 export type Checkpoint = { size: number; rootHash: Uint8Array; note: string };
 export type EntryRecord = { index: number; entry: Uint8Array; statement: Statement };

@@ -1,11 +1,16 @@
 import { bytesEqual, concatBytes } from '@allmende/bytes';
-import { leafHash, rootFromNodes, nodeFromTiles, treeHash, type Tile } from '@allmende/tlog';
+import {
+  HASH_SIZE,
+  TILE_WIDTH,
+  leafHash,
+  nodeFromTiles,
+  rootFromNodes,
+  treeHash,
+  type Tile,
+} from '@allmende/tlog';
 import { AppError } from '../errors.ts';
 import type { LogRepository, StoredTile } from './log.repo.ts';
 
-/** C2SP tlog-tiles: tiles of height 8 hold up to 256 hashes. */
-const TILE_WIDTH = 256;
-const HASH_SIZE = 32;
 /** Bounded by the SQL parameter limits of SQLite (32,766) and PostgreSQL (65,535). */
 const MAX_BATCH = 4096;
 
