@@ -36,7 +36,12 @@ export default tseslint.config(
   },
   {
     // These libraries run in the browser: no Node built-ins (tlog's SHA-256 picks its own).
-    files: ['packages/bytes/src/**', 'packages/tlog/src/**', 'packages/ssh/src/**'],
+    files: [
+      'packages/bytes/src/**',
+      'packages/tlog/src/**',
+      'packages/ssh/src/**',
+      'packages/webauthn/src/**',
+    ],
     ignores: [
       'packages/tlog/src/sha256-node.ts',
       'packages/*/src/**/*.test.ts',

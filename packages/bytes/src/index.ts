@@ -1,11 +1,15 @@
-// Byte helpers shared by the pure packages (tlog, ssh) and the apps. Base64 is RFC 4648 §4
-// (standard alphabet, with padding), which the C2SP formats and OpenSSH both write. Nothing
-// here throws on malformed input: decoders answer undefined and callers raise their own errors.
+// Byte helpers shared by the pure packages (tlog, ssh, webauthn) and the apps. Base64 is RFC 4648:
+// standard with padding (§4) for the C2SP formats and OpenSSH, base64url without padding (§5) for
+// WebAuthn. Nothing here throws on malformed input: decoders answer undefined and callers raise
+// their own errors.
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const DECODE = new Int16Array(128).fill(-1);
+const URL_DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) {
   DECODE[ALPHABET.charCodeAt(i)] = i;
+  URL_DECODE[URL_ALPHABET.charCodeAt(i)] = i;
 }
 
 const utf8Encoder = new TextEncoder();
@@ -14,23 +18,32 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Encodes bytes as standard base64 with padding (RFC 4648 §4). */
 export function encodeBase64(bytes: Uint8Array): string {
+  return encodeWith(bytes, ALPHABET, '=');
+}
+
+/** Encodes bytes as base64url without padding (RFC 4648 §5), as WebAuthn and JOSE write it. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return encodeWith(bytes, URL_ALPHABET, '');
+}
+
+function encodeWith(bytes: Uint8Array, alphabet: string, pad: string): string {
   let out = '';
   let i = 0;
   for (; i + 3 <= bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
     out +=
-      ALPHABET[n >>> 18]! +
-      ALPHABET[(n >>> 12) & 63]! +
-      ALPHABET[(n >>> 6) & 63]! +
-      ALPHABET[n & 63]!;
+      alphabet[n >>> 18]! +
+      alphabet[(n >>> 12) & 63]! +
+      alphabet[(n >>> 6) & 63]! +
+      alphabet[n & 63]!;
   }
   const rest = bytes.length - i;
   if (rest === 1) {
     const n = bytes[i]! << 16;
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]! + '==';
+    out += alphabet[n >>> 18]! + alphabet[(n >>> 12) & 63]! + pad + pad;
   } else if (rest === 2) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]! + ALPHABET[(n >>> 6) & 63]! + '=';
+    out += alphabet[n >>> 18]! + alphabet[(n >>> 12) & 63]! + alphabet[(n >>> 6) & 63]! + pad;
   }
   return out;
 }
@@ -70,6 +83,36 @@ export function tryDecodeBase64(text: string): Uint8Array | undefined {
 function sextet(text: string, i: number): number {
   const code = text.charCodeAt(i);
   return code < 128 ? DECODE[code]! : -1;
+}
+
+/**
+ * Decodes strict unpadded base64url: only the RFC 4648 §5 alphabet, no "=", no whitespace, and
+ * zero bits after the last byte, so that every byte string has exactly one accepted encoding.
+ * Returns undefined for anything else.
+ */
+export function tryDecodeBase64Url(text: string): Uint8Array | undefined {
+  if (text.length % 4 === 1) {
+    return undefined;
+  }
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let o = 0;
+  let n = 0;
+  let bits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? URL_DECODE[code]! : -1;
+    if (value < 0) {
+      return undefined;
+    }
+    n = (n << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (n >>> bits) & 0xff;
+      n &= (1 << bits) - 1;
+    }
+  }
+  return n === 0 ? out : undefined;
 }
 
 export function encodeHex(bytes: Uint8Array): string {
@@ -132,4 +175,33 @@ export function isBytes(value: unknown): value is Uint8Array {
 /** A copy backed by a fresh ArrayBuffer, as WebCrypto's `BufferSource` parameters require. */
 export function toArrayBufferView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
+}
+
+/**
+ * A short, printable rendering of bytes that came from outside, for error messages: a JSON
+ * string of at most 64 characters, with every byte outside printable ASCII escaped.
+ */
+export function describeBytes(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes.subarray(0, 64)) {
+    text +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : byte === 0x22 || byte === 0x5c
+          ? `\\${String.fromCharCode(byte)}`
+          : `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `"${text}${bytes.length > 64 ? '…' : ''}"`;
+}
+
+/**
+ * A short, printable rendering of text that came from outside, for error messages: a JSON
+ * string of at most 64 characters, with control, invisible and bidirectional characters escaped.
+ */
+export function describeText(text: string): string {
+  const json = JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
+  return json.replace(
+    /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
