@@ -76,6 +76,9 @@ export function sshKeygen(
         stderr: Buffer.concat(stderr).toString('utf8'),
       }),
     );
+    // ssh-keygen may exit before reading its input (e.g. -l on a file): its exit code tells
+    // the outcome, so a closed pipe is not an error here.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }
