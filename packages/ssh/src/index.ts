@@ -1,6 +1,17 @@
-// @allmende/ssh: SSH wire formats — OpenSSH public keys and SSHSIG signatures, ssh-ed25519
-// only. Pure functions without I/O and without dependencies, for Node and the browser.
+// @allmende/ssh: SSH wire formats — OpenSSH public keys, SSHSIG signatures and OpenSSH
+// certificates, ssh-ed25519 only. Pure functions without I/O and without dependencies, for Node
+// and the browser.
 
+export {
+  MAX_CERTIFICATE_LINE,
+  SSH_ED25519_CERT,
+  parseCertificate,
+  parseCertificateBlob,
+  verifyCertificate,
+  type CertificateRequirements,
+  type SshCertificate,
+  type SshCertificateType,
+} from './certificate.ts';
 export { SSH_ERROR_CODES, SshError, type SshErrorCode } from './errors.ts';
 export {
   MAX_PUBLIC_KEY_LINE,

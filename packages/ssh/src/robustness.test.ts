@@ -13,7 +13,7 @@ import {
   type SshPublicKey,
 } from './index.ts';
 import { armorSignatureBlob, dearmorSignature } from './sshsig.ts';
-import { base64, utf8 } from './test-helpers.ts';
+import { base64, mutationsOf, utf8 } from './test-helpers.ts';
 import { WireWriter } from './wire.ts';
 
 // Whatever arrives from outside, every entry point either succeeds or throws an SshError —
@@ -48,59 +48,11 @@ Y81pPIo9h/2FXaH6jN+s5K8mSiLL51b8GDUsVXFlRVJgw=
 const BLOB = dearmorSignature(ARMORED);
 const KEY_BLOB = BLOB.subarray(14, 14 + 51);
 
-const interestingUint32 = fc.constantFrom(
-  0,
-  1,
-  6,
-  11,
-  32,
-  51,
-  64,
-  83,
-  0x7fffffff,
-  0x80000000,
-  0xfffffffe,
-  0xffffffff,
-);
-
-/** A valid blob, changed in one to four places. */
-const mutatedBlob = fc
-  .array(
-    fc.oneof(
-      fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.nat(255) }),
-      fc.record({ kind: fc.constant('uint32' as const), at: fc.nat(), value: interestingUint32 }),
-      fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), length: fc.nat(40) }),
-      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array() }),
-      fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    ),
-    { minLength: 1, maxLength: 4 },
-  )
-  .map((mutations) => {
-    let blob = BLOB.slice();
-    for (const mutation of mutations) {
-      const at = blob.length === 0 ? 0 : mutation.at % blob.length;
-      switch (mutation.kind) {
-        case 'set':
-          if (blob.length > 0) blob[at] = mutation.byte;
-          break;
-        case 'uint32':
-          if (blob.length >= 4) {
-            new DataView(blob.buffer).setUint32(Math.min(at, blob.length - 4), mutation.value);
-          }
-          break;
-        case 'cut':
-          blob = Uint8Array.of(...blob.subarray(0, at), ...blob.subarray(at + mutation.length));
-          break;
-        case 'insert':
-          blob = Uint8Array.of(...blob.subarray(0, at), ...mutation.bytes, ...blob.subarray(at));
-          break;
-        case 'truncate':
-          blob = blob.slice(0, at);
-          break;
-      }
-    }
-    return blob;
-  });
+const INTERESTING_LENGTHS = [
+  0, 1, 6, 11, 32, 51, 64, 83, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+];
+const interestingUint32 = fc.constantFrom(...INTERESTING_LENGTHS);
+const mutatedBlob = mutationsOf(BLOB, INTERESTING_LENGTHS);
 
 /** A string field: right, random, or a length that lies. */
 function field(valid: Uint8Array | string): fc.Arbitrary<Uint8Array> {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { spawn } from 'node:child_process';
 import { createPrivateKey, sign } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -57,13 +58,20 @@ export function fromBase64(text: string): Uint8Array {
 
 export type RunResult = { exitCode: number; stdout: string; stderr: string };
 
-/** Runs OpenSSH's ssh-keygen with `input` on its standard input. */
+/**
+ * Runs OpenSSH's ssh-keygen with `input` on its standard input; `env` adds to the environment
+ * (`TZ: 'UTC'` for the times of `ssh-keygen -L`).
+ */
 export function sshKeygen(
   args: readonly string[],
-  options: { cwd?: string; input?: Uint8Array | string } = {},
+  options: { cwd?: string; input?: Uint8Array | string; env?: Record<string, string> } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh-keygen', args, { cwd: options.cwd, stdio: 'pipe' });
+    const child = spawn('ssh-keygen', args, {
+      cwd: options.cwd,
+      stdio: 'pipe',
+      env: { ...process.env, ...options.env },
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -212,4 +220,52 @@ export function signEd25519(seed: Uint8Array, data: Uint8Array): Uint8Array {
     type: 'pkcs8',
   });
   return new Uint8Array(sign(null, data, key));
+}
+
+/**
+ * `valid`, changed in one to four places: bytes set, a uint32 overwritten with one of
+ * `interestingLengths` (lengths that lie are what breaks parsers), cut, inserted or truncated.
+ */
+export function mutationsOf(
+  valid: Uint8Array,
+  interestingLengths: readonly number[],
+): fc.Arbitrary<Uint8Array> {
+  const interestingUint32 = fc.constantFrom(...interestingLengths);
+  return fc
+    .array(
+      fc.oneof(
+        fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.nat(255) }),
+        fc.record({ kind: fc.constant('uint32' as const), at: fc.nat(), value: interestingUint32 }),
+        fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), length: fc.nat(40) }),
+        fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array() }),
+        fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+      ),
+      { minLength: 1, maxLength: 4 },
+    )
+    .map((mutations) => {
+      let blob = valid.slice();
+      for (const mutation of mutations) {
+        const at = blob.length === 0 ? 0 : mutation.at % blob.length;
+        switch (mutation.kind) {
+          case 'set':
+            if (blob.length > 0) blob[at] = mutation.byte;
+            break;
+          case 'uint32':
+            if (blob.length >= 4) {
+              new DataView(blob.buffer).setUint32(Math.min(at, blob.length - 4), mutation.value);
+            }
+            break;
+          case 'cut':
+            blob = Uint8Array.of(...blob.subarray(0, at), ...blob.subarray(at + mutation.length));
+            break;
+          case 'insert':
+            blob = Uint8Array.of(...blob.subarray(0, at), ...mutation.bytes, ...blob.subarray(at));
+            break;
+          case 'truncate':
+            blob = blob.slice(0, at);
+            break;
+        }
+      }
+      return blob;
+    });
 }
