@@ -12,25 +12,16 @@ import {
   signNote,
   type NoteSigner,
 } from '@allmende/tlog';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/server.ts';
+import { launchChromium } from '../../../test/support/chromium.ts';
 
 // The public log as a visitor sees it: the real server, the built app, and headless Chromium
 // checking proofs with the same code the app ships.
 
 const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Set to a folder to keep screenshots of every page and size for a look at the design. */
 const SCREENSHOTS = process.env.ALLMENDE_WEB_SCREENSHOTS;
 
@@ -186,11 +177,7 @@ beforeAll(async () => {
   index.umlauts = await appendNotice(NOTICES.umlauts);
   index.script = await appendNotice(NOTICES.script);
   index.plain = await appendNotice(NOTICES.plain);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -6,47 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshError } from './errors.ts';
 import { WireReader } from './wire.ts';
+import { flipBit, hex, toHex, utf8 } from '../../../test/support/bytes.ts';
+import { errorCodesOf } from '../../../test/support/error-codes.ts';
 
 // Helpers for this package's tests: error codes, and OpenSSH's ssh-keygen as the reference.
 
-/** The code of the SshError that `run` throws, or a description of what happened instead. */
-export function thrownCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof SshError ? error.code : `not an SshError: ${String(error)}`;
-  }
-  return 'no error';
-}
-
-/** The code of the SshError that `run` rejects with, or a description of what happened. */
-export async function rejectedCode(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    return error instanceof SshError ? error.code : `not an SshError: ${String(error)}`;
-  }
-  return 'no error';
-}
-
-export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-export function hex(text: string): Uint8Array {
-  return Uint8Array.from(text.match(/../g) ?? [], (byte) => parseInt(byte, 16));
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** A copy of `bytes` with bit `bit` (0 = most significant of byte 0) flipped. */
-export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
-  const copy = bytes.slice();
-  copy[Math.floor(bit / 8)]! ^= 0x80 >>> (bit % 8);
-  return copy;
-}
+export const { thrownCode, rejectedCode } = errorCodesOf(SshError);
+export { flipBit, hex, toHex, utf8 };
 
 export function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64');

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { type Browser, type CDPSession, type Page } from 'playwright-core';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CborMap, decodeCbor } from './cbor.ts';
@@ -24,22 +24,13 @@ import {
   sha256,
   type TestAlgorithm,
 } from './test-helpers.ts';
+import { launchChromium } from '../../../test/support/chromium.ts';
 
 // A real WebAuthn client: Debian's Chromium, headless, with a CDP virtual authenticator (a
 // CTAP2 platform authenticator with user verification). It registers passkeys of each
 // algorithm, signs a statement's digest with navigator.credentials.get(), and this package
 // verifies the assertions — in Node, and in the same Chromium with the package's own source.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RP_ID = 'localhost';
 const SOURCE = fileURLToPath(new URL('.', import.meta.url));
 const BYTES_SOURCE = fileURLToPath(new URL('../../bytes/src/index.ts', import.meta.url));
@@ -99,11 +90,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);
   page = await context.newPage();

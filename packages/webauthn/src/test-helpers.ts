@@ -1,41 +1,14 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { WebAuthnError } from './errors.ts';
+import { flipBit, hex, toHex, utf8 } from '../../../test/support/bytes.ts';
+import { errorCodesOf } from '../../../test/support/error-codes.ts';
 
 // Helpers for this package's tests: error codes, a small CBOR encoder that can also write what
 // the decoder must refuse, and assertions made with node:crypto, independent of the code
 // under test.
 
-/** The code of the WebAuthnError that `run` throws, or a description of what happened. */
-export function thrownCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof WebAuthnError ? error.code : `not a WebAuthnError: ${String(error)}`;
-  }
-  return 'no error';
-}
-
-/** The code of the WebAuthnError that `run` rejects with, or a description of what happened. */
-export async function rejectedCode(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    return error instanceof WebAuthnError ? error.code : `not a WebAuthnError: ${String(error)}`;
-  }
-  return 'no error';
-}
-
-export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-export function hex(text: string): Uint8Array {
-  return Uint8Array.from(text.match(/../g) ?? [], (byte) => parseInt(byte, 16));
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
+export const { thrownCode, rejectedCode } = errorCodesOf(WebAuthnError);
+export { flipBit, hex, toHex, utf8 };
 
 export function base64Url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
@@ -47,13 +20,6 @@ export function fromBase64Url(text: string): Uint8Array {
 
 export function sha256(data: Uint8Array | string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(data).digest());
-}
-
-/** A copy of `bytes` with bit `bit` (0 = most significant of byte 0) flipped. */
-export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
-  const copy = bytes.slice();
-  copy[Math.floor(bit / 8)]! ^= 0x80 >>> (bit % 8);
-  return copy;
 }
 
 // ---------------------------------------------------------------------------------------------
