@@ -6,10 +6,13 @@ import type { ErrorCode } from '@allmende/protocol';
  */
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** For STATEMENT_REFUSED: the rule broken (packages/rules), so clients can tell which. */
+  readonly rule: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; rule?: string }) {
     super(message, options);
     this.name = 'AppError';
     this.code = code;
+    this.rule = options?.rule;
   }
 }

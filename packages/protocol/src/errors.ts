@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'NOT_FOUND',
   'UNAUTHORIZED',
+  'FORBIDDEN',
   'INTERNAL',
   'UNAVAILABLE',
   'LOG_BAD_REQUEST',
@@ -20,10 +21,23 @@ export const ERROR_CODES = [
   'LOG_STATEMENT_INVALID',
   'LOG_STATEMENT_TOO_LARGE',
   'CONFIG_INVALID',
+  'STATEMENT_REFUSED',
+  'STATEMENT_REPLAYED',
+  'PROPOSAL_CLOSED',
+  'INVITATION_INVALID',
+  'HANDLE_TAKEN',
+  'AUTH_FAILED',
+  'AUTH_THROTTLED',
+  'AUTH_CSRF',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ErrorBody = z.object({
-  error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    /** For STATEMENT_REFUSED: the rule the statement breaks, e.g. "consent.vouches". */
+    rule: z.string().optional(),
+  }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

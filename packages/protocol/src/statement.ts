@@ -1,5 +1,25 @@
+import { encodeBase64Url } from '@allmende/bytes';
+import { sha256 } from '@allmende/tlog';
 import { z } from 'zod';
 import { canonicalize } from './canonical-json.ts';
+import {
+  DisplayName,
+  HANDLE_PATTERN,
+  Handle,
+  HostName,
+  KeyId,
+  MemberKey,
+  MonthlyCost,
+  Nonce,
+  Policy,
+  Sensitivity,
+  ServiceAddress,
+  ServiceSlug,
+  ServiceStatus,
+  StatementSignature,
+  WikiPath,
+  humanText,
+} from './coop.ts';
 
 /**
  * A statement is one entry of the public log: canonical JSON (RFC 8785) of a typed record.
@@ -27,35 +47,241 @@ export const Origin = z
 const envelope = {
   v: z.literal(1),
   time: z.iso.datetime({ offset: false, precision: 3 }),
-  actor: Actor,
 };
 
-export const CoopFounded = z.strictObject({
-  ...envelope,
-  type: z.literal('coop.founded'),
-  body: z.strictObject({
+/** A statement the server makes on its own authority: the genesis, notices. */
+function coopStatement<T extends string, B extends z.ZodType>(type: T, body: B) {
+  return z.strictObject({ ...envelope, actor: z.literal('coop'), type: z.literal(type), body });
+}
+
+export const MemberActor = z.string().regex(new RegExp(`^member:${HANDLE_PATTERN}$`), {
+  message: 'a member statement\'s actor is "member:<handle>"',
+});
+
+/**
+ * A statement of members' consent: the signed part is `{v, type, actor, nonce, body}` (see
+ * signedPartOf), and each signature is over exactly that. The server adds only the time.
+ */
+function memberStatement<T extends string, B extends z.ZodType>(type: T, body: B) {
+  return z.strictObject({
+    ...envelope,
+    actor: MemberActor,
+    type: z.literal(type),
+    nonce: Nonce,
+    body,
+    signatures: z.array(StatementSignature).min(1).max(32),
+  });
+}
+
+const Founder = z.strictObject({
+  handle: Handle,
+  name: DisplayName,
+  keys: z.array(MemberKey).min(1).max(8),
+});
+
+export const CoopFounded = coopStatement(
+  'coop.founded',
+  z.strictObject({
     name: z.string().min(1).max(200),
     origin: Origin,
     /** The note verifier key of the log, so the genesis names the key that signs its checkpoints. */
     logKey: z.string().min(1).max(500),
+    /**
+     * The web app's origin (scheme, host, port): passkey signatures are bound to it, and anyone
+     * who checks them later needs to know it.
+     */
+    url: z.url({ protocol: /^https?$/ }).max(300),
+    founders: z.array(Founder).max(50),
+    policy: Policy,
   }),
-});
+);
 
-export const Notice = z.strictObject({
-  ...envelope,
-  type: z.literal('notice'),
-  body: z.strictObject({
+export const Notice = coopStatement(
+  'notice',
+  z.strictObject({
     text: z.string().max(MAX_NOTICE_CHARS).regex(/\S/, { message: 'a notice needs some text' }),
   }),
-});
+);
 
-export const Statement = z.discriminatedUnion('type', [CoopFounded, Notice]);
+const Reason = humanText(1000, 'a reason');
+
+export const MemberAdmitted = memberStatement(
+  'member.admitted',
+  z.strictObject({
+    handle: Handle,
+    name: DisplayName,
+    keys: z.array(MemberKey).min(1).max(8),
+    /** SHA-256 (hex) of the invitation code the candidate answered, if any. */
+    invitation: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
+);
+export const MemberLeft = memberStatement(
+  'member.left',
+  z.strictObject({ handle: Handle, reason: Reason.optional() }),
+);
+export const MemberRemoved = memberStatement(
+  'member.removed',
+  z.strictObject({ handle: Handle, reason: Reason.min(1) }),
+);
+export const KeyAdded = memberStatement(
+  'key.added',
+  z.strictObject({ handle: Handle, key: MemberKey }),
+);
+export const KeyRevoked = memberStatement(
+  'key.revoked',
+  z.strictObject({ handle: Handle, key: KeyId, reason: Reason.optional() }),
+);
+export const PolicySet = memberStatement('policy.set', z.strictObject({ policy: Policy }));
+
+const serviceFields = {
+  name: DisplayName,
+  description: humanText(2000, 'a description'),
+  sensitivity: Sensitivity,
+  status: ServiceStatus,
+  addresses: z.array(ServiceAddress).max(20),
+  /** The wiki page that documents the service. */
+  docPage: WikiPath.nullable(),
+  hosts: z.array(HostName).max(50),
+};
+export const ServiceCreated = memberStatement(
+  'service.created',
+  z.strictObject({ slug: ServiceSlug, ...serviceFields }),
+);
+export const ServiceUpdated = memberStatement(
+  'service.updated',
+  z
+    .strictObject({ slug: ServiceSlug, ...z.object(serviceFields).partial().shape })
+    .refine((body) => Object.keys(body).length > 1, { message: 'an update changes something' }),
+);
+
+export const StewardRole = z.enum(['steward', 'deputy']);
+export type StewardRole = z.infer<typeof StewardRole>;
+export const StewardAssigned = memberStatement(
+  'steward.assigned',
+  z.strictObject({ service: ServiceSlug, handle: Handle, role: StewardRole }),
+);
+export const StewardHandedOver = memberStatement(
+  'steward.handed-over',
+  z.strictObject({ service: ServiceSlug, from: Handle, to: Handle }),
+);
+export const StewardResigned = memberStatement(
+  'steward.resigned',
+  z.strictObject({ service: ServiceSlug, handle: Handle }),
+);
+export const StewardAway = memberStatement(
+  'steward.away',
+  z.strictObject({
+    handle: Handle,
+    away: z.boolean(),
+    until: z.iso.date().optional(),
+  }),
+);
+
+const hostFields = {
+  address: z.string().min(1).max(253),
+  provider: humanText(100, 'a provider'),
+  location: humanText(100, 'a location'),
+  monthlyCost: MonthlyCost,
+};
+export const HostAdded = memberStatement(
+  'host.added',
+  z.strictObject({ name: HostName, ...hostFields }),
+);
+export const HostUpdated = memberStatement(
+  'host.updated',
+  z
+    .strictObject({ name: HostName, ...z.object(hostFields).partial().shape })
+    .refine((body) => Object.keys(body).length > 1, { message: 'an update changes something' }),
+);
+
+const MEMBER_STATEMENTS = [
+  MemberAdmitted,
+  MemberLeft,
+  MemberRemoved,
+  KeyAdded,
+  KeyRevoked,
+  PolicySet,
+  ServiceCreated,
+  ServiceUpdated,
+  StewardAssigned,
+  StewardHandedOver,
+  StewardResigned,
+  StewardAway,
+  HostAdded,
+  HostUpdated,
+] as const;
+
+export const Statement = z.discriminatedUnion('type', [CoopFounded, Notice, ...MEMBER_STATEMENTS]);
 export type Statement = z.infer<typeof Statement>;
 export type StatementType = Statement['type'];
 export const STATEMENT_TYPES = Statement.options.map((o) => o.shape.type.value);
 
-/** Statement without its envelope: what a caller asks the log to record. */
-export type StatementDraft = Pick<Statement, 'type' | 'actor' | 'body'>;
+export type CoopStatement = Extract<Statement, { actor: 'coop' }>;
+export type MemberStatement = Exclude<Statement, CoopStatement>;
+export type MemberStatementType = MemberStatement['type'];
+export type StatementOf<T extends StatementType> = Extract<Statement, { type: T }>;
+
+/** Whether a statement is members' (signed by them) rather than the cooperative server's own. */
+export function isMemberStatement<S extends { type: StatementType }>(
+  statement: S,
+): statement is Extract<S, { type: MemberStatementType }> {
+  return statement.type !== 'coop.founded' && statement.type !== 'notice';
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * A member statement as clients submit it: complete with its signatures, without the time (the
+ * server sets it when it appends).
+ */
+export const SubmittedStatement = z.discriminatedUnion(
+  'type',
+  MEMBER_STATEMENTS.map((schema) => schema.omit({ time: true })) as unknown as [
+    (typeof MEMBER_STATEMENTS)[number],
+  ],
+) as unknown as z.ZodType<DistributiveOmit<MemberStatement, 'time'>>;
+export type SubmittedStatement = DistributiveOmit<MemberStatement, 'time'>;
+
+/** A statement before the log gives it its place: everything but the version and time. */
+export type StatementDraft = DistributiveOmit<Statement, 'v' | 'time'>;
+
+/** What members sign: everything the server does not add. */
+export type SignedPart = DistributiveOmit<MemberStatement, 'time' | 'signatures'>;
+
+/** The part of a member statement its signatures cover. */
+export function signedPartOf(statement: DistributiveOmit<MemberStatement, 'time'>): SignedPart {
+  const { v, type, actor, nonce, body } = statement;
+  return { v, type, actor, nonce, body } as SignedPart;
+}
+
+/** The exact bytes that members sign: the canonical JSON (RFC 8785) of the signed part. */
+export function signedBytes(part: SignedPart): Uint8Array {
+  const { v, type, actor, nonce, body } = part;
+  return encoder.encode(canonicalize({ v, type, actor, nonce, body }));
+}
+
+/** SHA-256 of the signed bytes: the challenge of a passkey signature, and the statement's identity. */
+export function statementDigest(part: SignedPart): Uint8Array {
+  return sha256(signedBytes(part));
+}
+
+/** The SSHSIG namespace of a cooperative's statements (PROTOCOL.sshsig), bound to the log. */
+export function statementNamespace(origin: string): string {
+  return `allmende-statement:${origin}`;
+}
+
+/** The SSHSIG namespace of a login proof: never valid as a statement signature. */
+export function loginNamespace(origin: string): string {
+  return `allmende-login:${origin}`;
+}
+
+/** A fresh nonce for a statement draft: 18 random bytes, in base64url. */
+export function newNonce(): string {
+  return encodeBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(18)));
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });

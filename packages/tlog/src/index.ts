@@ -3,6 +3,7 @@
 
 export { TLOG_ERROR_CODES, TlogError, type TlogErrorCode } from './errors.ts';
 export { decodeBase64, encodeBase64 } from './bytes.ts';
+export { sha256 } from '#sha256';
 export {
   HASH_SIZE,
   consistencyProofNodes,

@@ -16,6 +16,11 @@ export type Config = {
   /** `postgres://…`, or undefined for embedded SQLite in the data folder. */
   databaseUrl: string | undefined;
   origin: string;
+  /**
+   * Where people reach the web app (scheme, host, port). Passkeys are bound to its host name,
+   * and cookies are Secure when it is https.
+   */
+  url: string;
   name: string;
   /** The longest a durable append waits for the checkpoint that covers it. */
   checkpointIntervalMs: number;
@@ -49,6 +54,14 @@ const SETTINGS = {
     fallback: undefined,
   },
   origin: { schema: Origin, env: 'ALLMENDE_ORIGIN', key: 'origin', fallback: DEFAULT_ORIGIN },
+  url: {
+    schema: z
+      .url({ protocol: /^https?$/, message: 'expected the web address, e.g. https://coop.example' })
+      .transform((value) => new URL(value).origin),
+    env: 'ALLMENDE_URL',
+    key: 'url',
+    fallback: undefined,
+  },
   name: {
     schema: z.string().trim().min(1).max(200),
     env: 'ALLMENDE_NAME',
@@ -91,11 +104,14 @@ export async function loadConfig(
     }
     return parsed.data as z.output<(typeof SETTINGS)[K]['schema']>;
   };
+  const listen = pick('listen');
   return {
     dataDir,
-    listen: pick('listen'),
+    listen,
     databaseUrl: pick('databaseUrl'),
     origin: pick('origin'),
+    // Passkeys need a host name, not an IP address; "localhost" is one that browsers trust.
+    url: pick('url') ?? `http://localhost:${listen.port}`,
     name: pick('name'),
     checkpointIntervalMs: pick('checkpointIntervalMs'),
   };

@@ -10,6 +10,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   LOG_BAD_REQUEST: 400,
@@ -20,6 +21,14 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   LOG_STATEMENT_INVALID: 400,
   LOG_STATEMENT_TOO_LARGE: 413,
   CONFIG_INVALID: 500,
+  STATEMENT_REFUSED: 422,
+  STATEMENT_REPLAYED: 409,
+  PROPOSAL_CLOSED: 409,
+  INVITATION_INVALID: 400,
+  HANDLE_TAKEN: 409,
+  AUTH_FAILED: 401,
+  AUTH_THROTTLED: 429,
+  AUTH_CSRF: 403,
 };
 
 /** Fastify's own errors for malformed requests, in our words. */
@@ -31,14 +40,16 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
 };
 
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: ErrorCode, message: string, rule?: string): ErrorBody {
+  return { error: rule ? { code, message, rule } : { code, message } };
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
-      return reply.status(HTTP_STATUS[error.code]).send(errorBody(error.code, error.message));
+      return reply
+        .status(HTTP_STATUS[error.code])
+        .send(errorBody(error.code, error.message, error.rule));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';

@@ -1,0 +1,28 @@
+// @allmende/rules: the cooperative's rules as pure functions — the state that the log's
+// statements build, the consent each statement needs, and the check of its signatures. The
+// server applies them before it appends; anyone replaying the log applies them again.
+
+export { RULES, RuleViolation, type Rule } from './errors.ts';
+export {
+  accessPolicyForHost,
+  activeMember,
+  activeMembers,
+  currentKeys,
+  foundedState,
+  isSigningKey,
+  keyIdOf,
+  lookup,
+  oversightGroup,
+  responsibleFor,
+  sshKeyId,
+  type CoopState,
+  type HostRecord,
+  type KeyRecord,
+  type MemberRecord,
+  type MemberStatus,
+  type ServiceRecord,
+  type StewardRecord,
+} from './state.ts';
+export { verifySignatures, type Signers } from './signatures.ts';
+export { applyStatement, checkGenesis, evaluateStatement, type ConsentReport } from './apply.ts';
+export { replayStatements, type ReplayedEntry } from './replay.ts';

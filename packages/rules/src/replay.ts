@@ -1,0 +1,47 @@
+import { isMemberStatement, type Statement } from '@allmende/protocol';
+import { applyStatement, checkGenesis } from './apply.ts';
+import { RuleViolation } from './errors.ts';
+import { verifySignatures, type Signers } from './signatures.ts';
+import { foundedState, type CoopState } from './state.ts';
+
+export type ReplayedEntry = { index: number; statement: Statement };
+
+const NO_SIGNERS: Signers = new Map();
+
+/**
+ * Replays statements from the genesis, checking every signature and every rule as the server
+ * did when it appended them, and returns the state they build.
+ *
+ * @throws {RuleViolation} for the first entry that breaks a rule; its message names the entry.
+ */
+export async function replayStatements(
+  entries: Iterable<ReplayedEntry> | AsyncIterable<ReplayedEntry>,
+): Promise<CoopState> {
+  let state: CoopState | undefined;
+  for await (const { index, statement } of entries) {
+    try {
+      if (index === 0) {
+        if (statement.type !== 'coop.founded') {
+          throw new RuleViolation('statement.genesis', 'the log begins with coop.founded');
+        }
+        checkGenesis(statement);
+        state = foundedState(statement);
+        continue;
+      }
+      if (!state || index !== state.size) {
+        throw new RuleViolation('statement.genesis', `entry ${index} is out of order`);
+      }
+      const signers = isMemberStatement(statement)
+        ? await verifySignatures(state, statement)
+        : NO_SIGNERS;
+      applyStatement(state, statement, index, signers);
+    } catch (error) {
+      if (error instanceof RuleViolation) {
+        throw new RuleViolation(error.rule, `entry ${index}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+  if (!state) throw new RuleViolation('statement.genesis', 'the log is empty');
+  return state;
+}
