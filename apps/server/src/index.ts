@@ -2,3 +2,4 @@ export { loadConfig, type Config, type ConfigOverrides } from './config/config.t
 export { AppError } from './errors.ts';
 export { openCooperative, startServer, type Cooperative, type RunningServer } from './server.ts';
 export { readVerifierKey } from './setup/data-folder.ts';
+export type { FounderInput } from './coop/coop.service.ts';

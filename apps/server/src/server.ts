@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, type ConfigOverrides, formatListen, loadConfig } from './config/config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { AppError } from './errors.ts';
+import { CoopRepository } from './coop/coop.repo.ts';
+import { CoopService, type FounderInput } from './coop/coop.service.ts';
 import { buildApp } from './http/app.ts';
 import { LogRepository } from './log/log.repo.ts';
 import { LogService } from './log/log.service.ts';
@@ -16,6 +18,7 @@ export type Cooperative = {
   config: Config;
   database: Database;
   log: LogService;
+  coop: CoopService;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
@@ -26,7 +29,10 @@ export type Cooperative = {
  * use, runs migrations, and writes the genesis statement `coop.founded` into an empty log.
  * @throws AppError CONFIG_INVALID when the data folder or database belongs to another log
  */
-export async function openCooperative(config: Config): Promise<Cooperative> {
+export async function openCooperative(
+  config: Config,
+  options: { founders?: FounderInput[] } = {},
+): Promise<Cooperative> {
   const secrets = await prepareDataFolder(config.dataDir, config);
   const database = await openDatabase(config);
   try {
@@ -37,11 +43,19 @@ export async function openCooperative(config: Config): Promise<Cooperative> {
       checkpointIntervalMs: config.checkpointIntervalMs,
       metrics,
     });
-    await ensureGenesis(log, config);
+    if (log.size > 0) await checkGenesis(log, config, options.founders);
+    const coop = await CoopService.open({
+      repo: new CoopRepository(database),
+      log,
+      name: config.name,
+      url: config.url,
+      founders: options.founders,
+    });
     return {
       config,
       database,
       log,
+      coop,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
@@ -55,14 +69,17 @@ export async function openCooperative(config: Config): Promise<Cooperative> {
   }
 }
 
-async function ensureGenesis(log: LogService, config: Config): Promise<void> {
-  if (log.size === 0) {
-    await log.append({
-      type: 'coop.founded',
-      actor: 'coop',
-      body: { name: config.name, origin: config.origin, logKey: log.verifierKey },
-    });
-    return;
+/** An existing log must be this data folder's: its genesis names the key that signs it. */
+async function checkGenesis(
+  log: LogService,
+  config: Config,
+  founders: FounderInput[] | undefined,
+): Promise<void> {
+  if (founders?.length) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `the cooperative in ${config.dataDir} is founded already; founders join a new one`,
+    );
   }
   const [genesis] = await log.entries(0, 1);
   const statement = genesis && decodeStatement(genesis.entry);
@@ -84,13 +101,18 @@ export type RunningServer = Cooperative & { url: string; app: FastifyInstance };
 
 /** Starts the whole server: the cooperative, the HTTP API, the log endpoints and the web app. */
 export async function startServer(
-  options: ConfigOverrides & { logger?: boolean; webRoot?: string } = {},
+  options: ConfigOverrides & {
+    logger?: boolean;
+    webRoot?: string;
+    founders?: FounderInput[];
+  } = {},
 ): Promise<RunningServer> {
-  const { logger = false, webRoot = DEFAULT_WEB_ROOT, ...overrides } = options;
+  const { logger = false, webRoot = DEFAULT_WEB_ROOT, founders, ...overrides } = options;
   const config = await loadConfig(overrides);
-  const coop = await openCooperative(config);
+  const coop = await openCooperative(config, { founders });
   const app = await buildApp({
     log: coop.log,
+    coop: coop.coop,
     metrics: coop.metrics,
     adminToken: coop.adminToken,
     name: config.name,

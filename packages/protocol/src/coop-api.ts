@@ -132,7 +132,8 @@ export const AddSignature = z.object({ signature: StatementSignature });
 
 export const Invitation = z.object({
   id: z.string(),
-  invitedBy: Handle,
+  /** Null for the cooperative's founding invitation, by which its first member joins. */
+  invitedBy: Handle.nullable(),
   note: z.string(),
   createdAt: z.string(),
   expiresAt: z.string(),
@@ -147,7 +148,7 @@ export const CreatedInvitation = Invitation.extend({ code: z.string(), url: z.st
 export type CreatedInvitation = z.infer<typeof CreatedInvitation>;
 /** What a candidate sees with a code: who invited them. */
 export const InvitationCheck = z.object({
-  invitedBy: Handle,
+  invitedBy: Handle.nullable(),
   invitedByName: z.string(),
   coop: z.string(),
   /** SHA-256 (hex) of the code: goes into the admission statement's body. */

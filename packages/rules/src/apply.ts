@@ -26,7 +26,13 @@ type Need = { rule: Rule; met: boolean; missing: string };
 type Plan = { needs: Need[]; commit: (index: number) => void };
 
 /** Whether a statement's signatures carry the consent its rules require, in words for people. */
-export type ConsentReport = { satisfied: boolean; missing: string[]; signers: string[] };
+export type ConsentReport = {
+  satisfied: boolean;
+  missing: string[];
+  signers: string[];
+  /** The rule of the first consent missing, if any. */
+  rule?: Rule;
+};
 
 /**
  * Checks a member statement against the state before it, given who signed it (see
@@ -42,8 +48,14 @@ export function evaluateStatement(
   signers: Signers,
 ): ConsentReport {
   const { needs } = plan(state, statement, signers);
-  const missing = needs.filter((n) => !n.met).map((n) => n.missing);
-  return { satisfied: missing.length === 0, missing, signers: [...signers.keys()] };
+  const unmet = needs.filter((n) => !n.met);
+  const report: ConsentReport = {
+    satisfied: unmet.length === 0,
+    missing: unmet.map((n) => n.missing),
+    signers: [...signers.keys()],
+  };
+  if (unmet[0]) report.rule = unmet[0].rule;
+  return report;
 }
 
 /**

@@ -132,6 +132,7 @@ describe('admission', () => {
       satisfied: false,
       missing: ['1 more vouch by a member (2 needed, 1 given)'],
       signers: ['dana', 'ada'],
+      rule: 'consent.vouches',
     });
   });
 

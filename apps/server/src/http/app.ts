@@ -7,10 +7,13 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { coopRoutes } from '../coop/coop.routes.ts';
+import type { CoopService } from '../coop/coop.service.ts';
 import type { LogService } from '../log/log.service.ts';
 import { logRoutes } from '../log/log.routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
+import { AppError } from '../errors.ts';
 import { adminGuard } from './admin-auth.ts';
 import { errorBody, installErrorHandler } from './error-handler.ts';
 import { installHeaders } from './headers.ts';
@@ -20,6 +23,7 @@ const BODY_LIMIT = 256 * 1024;
 
 export type AppDependencies = {
   log: LogService;
+  coop: CoopService;
   metrics: Metrics;
   adminToken: string;
   name: string;
@@ -70,6 +74,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   logRoutes(app, deps.log, adminGuard(deps.adminToken));
+  // Sign-in is wired in next (auth/); until then nobody is signed in.
+  coopRoutes(app, deps.coop, {
+    viewer: () => Promise.resolve(undefined),
+    requireMember: () => Promise.reject(new AppError('UNAUTHORIZED', 'sign in first')),
+  });
   opsRoutes(app, deps);
 
   // The web app answers every other GET, so that its own routes survive a reload.

@@ -1,10 +1,16 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 
 export type StoredTile = { level: number; index: number; hashes: Uint8Array };
 export type StoredCheckpoint = { size: number; note: string };
+
+/**
+ * Work that must commit together with an entry, such as the cooperative's projection of a
+ * statement: it runs in the entry's transaction and learns the entry's index.
+ */
+export type AppendEffect = (trx: Transaction<Schema>, index: number) => Promise<void>;
 
 /** The log's tables: entries, the current bytes of each hash tile, and signed checkpoints. */
 export class LogRepository {
@@ -20,7 +26,12 @@ export class LogRepository {
    * Writes a batch of entries starting at `firstIndex` together with every tile the batch
    * changed, in one transaction: the log and its tiles are durable together or not at all.
    */
-  async appendBatch(firstIndex: number, entries: Uint8Array[], tiles: StoredTile[]): Promise<void> {
+  async appendBatch(
+    firstIndex: number,
+    entries: Uint8Array[],
+    tiles: StoredTile[],
+    effects: ReadonlyMap<number, AppendEffect> = new Map(),
+  ): Promise<void> {
     if (!this.#holdsWriterLock()) {
       throw new AppError('UNAVAILABLE', 'this server lost its lock on the database; restart it');
     }
@@ -29,6 +40,7 @@ export class LogRepository {
         .insertInto('log_entries')
         .values(entries.map((entry, i) => ({ idx: firstIndex + i, entry })))
         .execute();
+      for (const [index, effect] of effects) await effect(trx, index);
       if (tiles.length === 0) return;
       await trx
         .insertInto('log_tiles')

@@ -30,7 +30,7 @@ import {
 } from '@allmende/tlog';
 import { AppError } from '../errors.ts';
 import type { Metrics } from '../ops/metrics.ts';
-import type { LogRepository, StoredCheckpoint } from './log.repo.ts';
+import type { AppendEffect, LogRepository, StoredCheckpoint } from './log.repo.ts';
 import { LruCache } from './lru-cache.ts';
 import { Sequencer } from './sequencer.ts';
 
@@ -120,7 +120,10 @@ export class LogService {
    * Records a statement. Resolves once it is durable, with its index.
    * @throws AppError LOG_STATEMENT_INVALID, LOG_STATEMENT_TOO_LARGE, UNAVAILABLE
    */
-  async append(draft: StatementDraft): Promise<{ index: number; leafHash: Uint8Array }> {
+  async append(
+    draft: StatementDraft,
+    effect?: AppendEffect,
+  ): Promise<{ index: number; leafHash: Uint8Array }> {
     if (this.#closed) throw new AppError('UNAVAILABLE', 'the log is shutting down');
     const statement = { v: 1, time: this.#now().toISOString(), ...draft } as Statement;
     const bytes = encodeStatement(statement);
@@ -129,7 +132,7 @@ export class LogService {
         bytes.reason === 'too-large' ? 'LOG_STATEMENT_TOO_LARGE' : 'LOG_STATEMENT_INVALID';
       throw new AppError(code, bytes.message);
     }
-    const index = await this.#sequencer.append(bytes);
+    const index = await this.#sequencer.append(bytes, effect);
     this.#metrics.appends.inc();
     return { index, leafHash: leafHash(bytes) };
   }

@@ -9,13 +9,14 @@ import {
   type Tile,
 } from '@allmende/tlog';
 import { AppError } from '../errors.ts';
-import type { LogRepository, StoredTile } from './log.repo.ts';
+import type { AppendEffect, LogRepository, StoredTile } from './log.repo.ts';
 
 /** Bounded by the SQL parameter limits of SQLite (32,766) and PostgreSQL (65,535). */
 const MAX_BATCH = 4096;
 
 type Pending = {
   entry: Uint8Array;
+  effect: AppendEffect | undefined;
   resolve: (index: number) => void;
   reject: (error: unknown) => void;
 };
@@ -58,10 +59,11 @@ export class Sequencer {
     return this.#size;
   }
 
-  append(entry: Uint8Array): Promise<number> {
+  /** Appends an entry; `effect` commits in the same transaction (see AppendEffect). */
+  append(entry: Uint8Array, effect?: AppendEffect): Promise<number> {
     if (this.#broken) return Promise.reject(this.#broken);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ entry, resolve, reject });
+      this.#queue.push({ entry, effect, resolve, reject });
       // Let every append issued in this turn of the event loop join the first batch.
       this.#flushing ??= new Promise((resolve) => setImmediate(resolve)).then(() => this.#flush());
     });
@@ -110,7 +112,9 @@ export class Sequencer {
     const first = this.#size;
     const { edge, tiles } = extendEdge(this.#edge, first, entries.map(leafHash));
     try {
-      await this.#repo.appendBatch(first, entries, tiles);
+      const effects = new Map<number, AppendEffect>();
+      batch.forEach((p, i) => p.effect && effects.set(first + i, p.effect));
+      await this.#repo.appendBatch(first, entries, tiles, effects);
     } catch (error) {
       const failure =
         error instanceof AppError

@@ -1,0 +1,398 @@
+import {
+  DEFAULT_POLICY,
+  decodeStatement,
+  isStatementProblem,
+  type Proposal,
+  type SignedPart,
+  type Statement,
+  type SubmittedStatement,
+} from '@allmende/protocol';
+import { keyIdOf, replayStatements } from '@allmende/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  draft,
+  signedBy,
+  sshSignature,
+  testMember,
+  testPasskey,
+  passkeySignature,
+  type TestMember,
+} from '../../../test/support/members.ts';
+import { CoopRepository } from '../src/coop/coop.repo.ts';
+import { projectionRows } from '../src/coop/projection.ts';
+import { startServer, type RunningServer } from '../src/server.ts';
+import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
+
+const ada = testMember('ada');
+const bo = testMember('bo');
+const cem = testMember('cem');
+const dana = testMember('dana');
+const founders = [ada, bo, cem].map((m) => ({
+  handle: m.handle,
+  name: m.name,
+  email: `${m.handle}@example.org`,
+  keys: [m.key],
+}));
+
+describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
+  let store: TestStore;
+  let server: RunningServer;
+  let origin: string;
+
+  beforeAll(async () => {
+    store = await createTestStore(dialect);
+    server = await startServer({
+      dataDir: store.dataDir,
+      databaseUrl: store.databaseUrl,
+      listen: '127.0.0.1:0',
+      founders,
+    });
+    origin = server.log.origin;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.cleanup();
+  });
+
+  async function call(method: string, path: string, body?: unknown, headers = {}) {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  }
+  const sign = (part: SignedPart, ...signers: TestMember[]) => signedBy(part, origin, ...signers);
+  const submit = (statement: SubmittedStatement) =>
+    call('POST', '/api/statements', statement, {
+      // An administrator's token gives no power over consent.
+      authorization: `Bearer ${server.adminToken}`,
+    });
+
+  /** Submits a forgery and checks that it is refused with `rule` and nothing is written. */
+  async function refused(statement: SubmittedStatement, status: number, rule?: string) {
+    const size = server.log.size;
+    const state = JSON.stringify(server.coop.state);
+    const reply = await submit(statement);
+    expect(reply.status).toBe(status);
+    if (rule) expect(reply.body.error.rule).toBe(rule);
+    expect(server.log.size).toBe(size);
+    expect(JSON.stringify(server.coop.state)).toBe(state);
+    return reply.body.error as { code: string; message: string; rule?: string };
+  }
+
+  it('founds the cooperative with its founders and the default policy', async () => {
+    const members = await call('GET', '/api/members');
+    expect(members.body.members.map((m: { handle: string }) => m.handle)).toEqual([
+      'ada',
+      'bo',
+      'cem',
+    ]);
+    // Contact data is for members only.
+    expect(JSON.stringify(members.body)).not.toContain('example.org');
+    expect((await call('GET', '/api/policies')).body).toEqual({ policy: DEFAULT_POLICY, setAt: 0 });
+    const [genesis] = await server.log.entries(0, 1);
+    expect(genesis?.statement).toMatchObject({
+      type: 'coop.founded',
+      body: { founders: [{ handle: 'ada', keys: [ada.key] }, { handle: 'bo' }, { handle: 'cem' }] },
+    });
+    expect(JSON.stringify(genesis?.statement)).not.toContain('example.org');
+  });
+
+  it('refuses forged consent, even from an administrator: nothing is written', async () => {
+    const admission = draft('member.admitted', 'dana', {
+      handle: 'dana',
+      name: 'Dana',
+      keys: [dana.key],
+    });
+    // One vouch where two are needed; a self-vouch; a vouch signed twice by one member.
+    await refused(await sign(admission, dana, ada), 422, 'consent.vouches');
+    await refused(await sign(admission, dana, dana), 422, 'consent.vouches');
+    await refused(await sign(admission, dana, ada, ada), 422, 'consent.vouches');
+    // A signature over a different statement.
+    const other = await sign(
+      { ...admission, nonce: draft('member.left', 'x', { handle: 'x' }).nonce },
+      bo,
+    );
+    await refused(
+      {
+        ...(await sign(admission, dana, ada)),
+        signatures: [...(await sign(admission, dana, ada)).signatures, ...other.signatures],
+      },
+      422,
+      'signature.invalid',
+    );
+    // A policy change signed by too few.
+    const lax = draft('policy.set', 'ada', {
+      policy: {
+        ...DEFAULT_POLICY,
+        access: { ...DEFAULT_POLICY.access, critical: DEFAULT_POLICY.access.public },
+      },
+    });
+    await refused(await sign(lax, ada), 422, 'consent.policy-change');
+    // A statement in a member's name without their signature.
+    await refused(
+      await sign(draft('member.left', 'bo', { handle: 'bo' }), ada),
+      422,
+      'consent.actor',
+    );
+  });
+
+  it('appends a statement with enough consent, once: a replay is refused', async () => {
+    const admission = await sign(
+      draft('member.admitted', 'dana', { handle: 'dana', name: 'Dana', keys: [dana.key] }),
+      dana,
+      ada,
+      bo,
+    );
+    const receipt = await submit(admission);
+    expect(receipt.status).toBe(201);
+    expect(receipt.body.digest).toMatch(/^[0-9a-f]{64}$/);
+    const [entry] = await server.log.entries(receipt.body.index, receipt.body.index + 1);
+    expect(entry?.statement).toMatchObject({
+      type: 'member.admitted',
+      signatures: admission.signatures,
+    });
+    expect((await call('GET', '/api/members/dana')).body).toMatchObject({
+      status: 'active',
+      admittedAt: receipt.body.index,
+    });
+    const error = await refused(admission, 409);
+    expect(error.code).toBe('STATEMENT_REPLAYED');
+  });
+
+  it('refuses a signature by a revoked key', async () => {
+    const revoke = await sign(
+      draft('key.revoked', 'dana', { handle: 'dana', key: keyIdOf(dana.key) }),
+      dana,
+    );
+    expect((await submit(revoke)).status).toBe(201);
+    await refused(
+      await sign(draft('steward.away', 'dana', { handle: 'dana', away: true }), dana),
+      422,
+      'signature.revoked-key',
+    );
+  });
+
+  it('collects signatures on a proposal and logs it when the policy is met', async () => {
+    const stricter = {
+      ...DEFAULT_POLICY,
+      access: {
+        ...DEFAULT_POLICY.access,
+        public: { ...DEFAULT_POLICY.access.public, approvals: 2 },
+      },
+    };
+    const part = draft('policy.set', 'ada', { policy: stricter });
+    const proposed = await call('POST', '/api/proposals', { statement: await sign(part, ada) });
+    expect(proposed.status).toBe(201);
+    const proposal = proposed.body as Proposal;
+    expect(proposal).toMatchObject({
+      status: 'open',
+      consent: {
+        satisfied: false,
+        missing: ['1 more signature by a member for a policy change (2 needed, 1 given)'],
+      },
+    });
+    expect(
+      (await call('GET', '/api/proposals')).body.proposals.map((p: Proposal) => p.id),
+    ).toContain(proposal.id);
+    // A signature by someone else's key is refused and not stored.
+    const bad = await call('POST', `/api/proposals/${proposal.id}/signatures`, {
+      signature: await sshSignature({ ...cem, handle: 'bo' }, part, origin),
+    });
+    expect(bad.status).toBe(422);
+    const signed = await call('POST', `/api/proposals/${proposal.id}/signatures`, {
+      signature: await sshSignature(bo, part, origin),
+    });
+    expect(signed.body).toMatchObject({
+      status: 'logged',
+      consent: { satisfied: true, signers: ['ada', 'bo'] },
+    });
+    expect((await call('GET', '/api/policies')).body).toEqual({
+      policy: stricter,
+      setAt: signed.body.index,
+    });
+    const again = await call('POST', `/api/proposals/${proposal.id}/signatures`, {
+      signature: await sshSignature(cem, part, origin),
+    });
+    expect(again.body.error.code).toBe('PROPOSAL_CLOSED');
+  });
+
+  it('keeps the catalogue: services, stewards who accept, hosts, and a passkey signature', async () => {
+    const host = await sign(
+      draft('host.added', 'bo', {
+        name: 'falkenstein-1',
+        address: '192.0.2.10',
+        provider: 'Hetzner',
+        location: 'Falkenstein',
+        monthlyCost: { amount: 1290, currency: 'EUR' },
+      }),
+      bo,
+    );
+    expect((await submit(host)).status).toBe(201);
+    const service = await sign(
+      draft('service.created', 'bo', {
+        slug: 'mail',
+        name: 'Mail',
+        description: 'Postfix and Dovecot for everyone',
+        sensitivity: 'private',
+        status: 'running',
+        addresses: ['mail.coop.test'],
+        docPage: 'services/mail',
+        hosts: ['falkenstein-1'],
+      }),
+      bo,
+    );
+    expect((await submit(service)).status).toBe(201);
+    const passkey = testPasskey();
+    expect(
+      (
+        await submit(
+          await sign(draft('key.added', 'cem', { handle: 'cem', key: passkey.key }), cem),
+        )
+      ).status,
+    ).toBe(201);
+    const assign = draft('steward.assigned', 'bo', {
+      service: 'mail',
+      handle: 'cem',
+      role: 'steward',
+    });
+    await refused(await sign(assign, bo), 422, 'consent.assignee');
+    const accepted = { ...(await sign(assign, bo)) };
+    accepted.signatures = [
+      ...accepted.signatures,
+      passkeySignature(passkey, 'cem', assign, server.config.url),
+    ];
+    expect((await submit(accepted)).status).toBe(201);
+    expect((await call('GET', '/api/services/mail')).body).toMatchObject({
+      stewards: [{ handle: 'cem', role: 'steward', away: false }],
+      responsible: 'cem',
+      hosts: ['falkenstein-1'],
+    });
+    expect((await call('GET', '/api/hosts')).body.hosts).toEqual([
+      expect.objectContaining({ name: 'falkenstein-1', services: ['mail'] }),
+    ]);
+  });
+
+  it('answers bad input with clear errors', async () => {
+    const away = draft('steward.away', 'ada', { handle: 'ada', away: true });
+    const good = await sign(away, ada);
+    const truncated = {
+      ...good,
+      signatures: [
+        {
+          ...good.signatures[0]!,
+          signature: (good.signatures[0] as { signature: string }).signature.slice(0, 80),
+        },
+      ],
+    } as SubmittedStatement;
+    await refused(truncated, 422, 'signature.invalid');
+    const badKey = {
+      ...(await sign(
+        draft('key.added', 'ada', {
+          handle: 'ada',
+          key: { kind: 'ssh', publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA' },
+        }),
+        ada,
+      )),
+    };
+    expect((await submit(badKey)).body.error).toMatchObject({ code: 'BAD_REQUEST' });
+    const unknownType = { ...good, type: 'member.crowned' } as unknown as SubmittedStatement;
+    expect((await submit(unknownType)).body.error.code).toBe('BAD_REQUEST');
+    const oversized = await sign(
+      draft('host.added', 'ada', {
+        name: 'h',
+        address: 'x',
+        provider: 'p'.repeat(101),
+        location: 'l',
+        monthlyCost: { amount: 1, currency: 'EUR' },
+      }),
+      ada,
+    );
+    expect((await submit(oversized)).body.error.message).toMatch(/at most 100 characters/);
+    // "Ａda" is "ada" after NFKC and lower case; the statement only holds normalised handles.
+    const fullwidth = draft('member.admitted', 'ada', {
+      handle: '\uff21da',
+      name: 'Fake',
+      keys: [dana.key],
+    });
+    expect((await submit(await sign(fullwidth, ada))).body.error.code).toBe('BAD_REQUEST');
+    const taken = draft('member.admitted', 'ada', {
+      handle: 'ada',
+      name: 'Ada Again',
+      keys: [testMember('x').key],
+    });
+    expect((await submit(await sign(taken, ada))).body.error.rule).toBe('member.handle-taken');
+  });
+
+  it('rebuilds exactly the database’s members, keys, services, stewards and policies by replaying the log', async () => {
+    const entries = await server.log.entries(0, server.log.size);
+    const statements = entries.map(({ index, entry }) => {
+      const statement = decodeStatement(entry);
+      if (isStatementProblem(statement)) throw new Error(statement.message);
+      return { index, statement: statement as Statement };
+    });
+    const replayed = await replayStatements(statements);
+    expect(replayed.size).toBe(server.log.size);
+    const stored = await new CoopRepository(server.database).projection();
+    const sorted = (rows: Record<string, unknown[]>) =>
+      Object.fromEntries(
+        Object.entries(rows).map(([table, list]) => [
+          table,
+          list.map((r) => JSON.stringify(r)).sort(),
+        ]),
+      );
+    expect(sorted(stored)).toEqual(sorted(projectionRows(replayed)));
+    expect(replayed).toEqual(server.coop.state);
+  });
+
+  it('comes back after a restart with the same state', async () => {
+    const before = JSON.stringify(server.coop.state);
+    await server.close();
+    server = await startServer({
+      dataDir: store.dataDir,
+      databaseUrl: store.databaseUrl,
+      listen: '127.0.0.1:0',
+    });
+    expect(JSON.stringify(server.coop.state)).toBe(before);
+  });
+});
+
+describe('a cooperative founded without founders', () => {
+  it('lets its first member in by the founding link, without vouches', async () => {
+    const store = await createTestStore('sqlite');
+    const server = await startServer({ dataDir: store.dataDir, listen: '127.0.0.1:0' });
+    try {
+      const link = server.coop.foundingInvitationUrl;
+      expect(link).toMatch(/\/join\/[A-Za-z0-9_-]+$/);
+      const code = link!.split('/').pop()!;
+      const check = await (await fetch(`${server.url}/api/invitations/${code}`)).json();
+      expect(check).toMatchObject({ invitedBy: null });
+      const part = draft('member.admitted', 'ada', {
+        handle: 'ada',
+        name: 'Ada',
+        keys: [ada.key],
+        invitation: check.digest,
+      });
+      const response = await fetch(`${server.url}/api/proposals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          statement: await signedBy(part, server.log.origin, ada),
+          email: 'ada@example.org',
+        }),
+      });
+      expect(await response.json()).toMatchObject({ status: 'logged', index: 1 });
+      expect(server.coop.foundingInvitationUrl).toBeUndefined();
+      const reused = await (await fetch(`${server.url}/api/invitations/${code}`)).json();
+      expect(reused.error).toMatchObject({
+        code: 'INVITATION_INVALID',
+        message: 'the invitation has been used',
+      });
+    } finally {
+      await server.close();
+      await store.cleanup();
+    }
+  });
+});
