@@ -51,6 +51,21 @@ function sshString(bytes: Buffer): Buffer {
   return Buffer.concat([length, bytes]);
 }
 
+/** An armoured SSHSIG of `message`, as `ssh-keygen -Y sign -n <namespace>` makes it. */
+export async function sshSign(
+  member: Pick<TestMember, 'key' | 'privateKey'>,
+  message: Uint8Array,
+  namespace: string,
+): Promise<string> {
+  const data = await signedDataFor(message, namespace, 'sha512');
+  return formatSignature({
+    publicKey: parsePublicKey(member.key.publicKey),
+    namespace,
+    hashAlgorithm: 'sha512',
+    signature: new Uint8Array(sign(null, data, member.privateKey)),
+  });
+}
+
 /** An SSHSIG of the statement's signed bytes in the cooperative's namespace. */
 export async function sshSignature(
   member: Pick<TestMember, 'handle' | 'key' | 'privateKey'>,
@@ -58,16 +73,10 @@ export async function sshSignature(
   origin: string,
   namespace = statementNamespace(origin),
 ): Promise<StatementSignature> {
-  const data = await signedDataFor(signedBytes(part), namespace, 'sha512');
   return {
     kind: 'ssh',
     signer: member.handle,
-    signature: formatSignature({
-      publicKey: parsePublicKey(member.key.publicKey),
-      namespace,
-      hashAlgorithm: 'sha512',
-      signature: new Uint8Array(sign(null, data, member.privateKey)),
-    }),
+    signature: await sshSign(member, signedBytes(part), namespace),
   };
 }
 
@@ -87,7 +96,7 @@ export async function signedBy(
   ...signers: Pick<TestMember, 'handle' | 'key' | 'privateKey'>[]
 ): Promise<SubmittedStatement> {
   const signatures = await Promise.all(signers.map((m) => sshSignature(m, part, origin)));
-  return { ...part, signatures } as SubmittedStatement;
+  return { ...part, signatures };
 }
 
 export function founderOf(member: TestMember, extraKeys: MemberKey[] = []) {

@@ -113,6 +113,18 @@ export async function startServer(
   const app = await buildApp({
     log: coop.log,
     coop: coop.coop,
+    auth: {
+      database: coop.database,
+      url: config.url,
+      origin: config.origin,
+      name: config.name,
+      directory: coop.coop,
+      checkInvitation: (code) =>
+        coop.coop.checkInvitation(code).then(
+          () => true,
+          () => false,
+        ),
+    },
     metrics: coop.metrics,
     adminToken: coop.adminToken,
     name: config.name,

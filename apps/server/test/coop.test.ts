@@ -1,17 +1,26 @@
 import {
+  CreatedInvitation,
   DEFAULT_POLICY,
+  ErrorBody,
+  InvitationCheck,
+  InvitationList,
+  MemberInfo,
+  MemberList,
+  Proposal,
+  ProposalList,
+  StatementReceipt,
   decodeStatement,
   isStatementProblem,
-  type Proposal,
   type SignedPart,
-  type Statement,
   type SubmittedStatement,
 } from '@allmende/protocol';
 import { keyIdOf, replayStatements } from '@allmende/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   draft,
   signedBy,
+  sshSign,
   sshSignature,
   testMember,
   testPasskey,
@@ -61,8 +70,9 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
   }
+  const errorOf = (reply: { body: unknown }) => ErrorBody.parse(reply.body).error;
   const sign = (part: SignedPart, ...signers: TestMember[]) => signedBy(part, origin, ...signers);
   const submit = (statement: SubmittedStatement) =>
     call('POST', '/api/statements', statement, {
@@ -76,15 +86,16 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
     const state = JSON.stringify(server.coop.state);
     const reply = await submit(statement);
     expect(reply.status).toBe(status);
-    if (rule) expect(reply.body.error.rule).toBe(rule);
+    const { error } = ErrorBody.parse(reply.body);
+    if (rule) expect(error.rule).toBe(rule);
     expect(server.log.size).toBe(size);
     expect(JSON.stringify(server.coop.state)).toBe(state);
-    return reply.body.error as { code: string; message: string; rule?: string };
+    return error;
   }
 
   it('founds the cooperative with its founders and the default policy', async () => {
     const members = await call('GET', '/api/members');
-    expect(members.body.members.map((m: { handle: string }) => m.handle)).toEqual([
+    expect(MemberList.parse(members.body).members.map((m) => m.handle)).toEqual([
       'ada',
       'bo',
       'cem',
@@ -148,15 +159,16 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
     );
     const receipt = await submit(admission);
     expect(receipt.status).toBe(201);
-    expect(receipt.body.digest).toMatch(/^[0-9a-f]{64}$/);
-    const [entry] = await server.log.entries(receipt.body.index, receipt.body.index + 1);
+    const { index, digest } = StatementReceipt.parse(receipt.body);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    const [entry] = await server.log.entries(index, index + 1);
     expect(entry?.statement).toMatchObject({
       type: 'member.admitted',
       signatures: admission.signatures,
     });
     expect((await call('GET', '/api/members/dana')).body).toMatchObject({
       status: 'active',
-      admittedAt: receipt.body.index,
+      admittedAt: index,
     });
     const error = await refused(admission, 409);
     expect(error.code).toBe('STATEMENT_REPLAYED');
@@ -191,11 +203,11 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
       status: 'open',
       consent: {
         satisfied: false,
-        missing: ['1 more signature by a member for a policy change (2 needed, 1 given)'],
+        missing: ['signatures of members for a policy change: 1 of 2'],
       },
     });
     expect(
-      (await call('GET', '/api/proposals')).body.proposals.map((p: Proposal) => p.id),
+      ProposalList.parse((await call('GET', '/api/proposals')).body).proposals.map((p) => p.id),
     ).toContain(proposal.id);
     // A signature by someone else's key is refused and not stored.
     const bad = await call('POST', `/api/proposals/${proposal.id}/signatures`, {
@@ -211,12 +223,12 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
     });
     expect((await call('GET', '/api/policies')).body).toEqual({
       policy: stricter,
-      setAt: signed.body.index,
+      setAt: Proposal.parse(signed.body).index,
     });
     const again = await call('POST', `/api/proposals/${proposal.id}/signatures`, {
       signature: await sshSignature(cem, part, origin),
     });
-    expect(again.body.error.code).toBe('PROPOSAL_CLOSED');
+    expect(errorOf(again).code).toBe('PROPOSAL_CLOSED');
   });
 
   it('keeps the catalogue: services, stewards who accept, hosts, and a passkey signature', async () => {
@@ -297,9 +309,9 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
         ada,
       )),
     };
-    expect((await submit(badKey)).body.error).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(errorOf(await submit(badKey)).code).toBe('BAD_REQUEST');
     const unknownType = { ...good, type: 'member.crowned' } as unknown as SubmittedStatement;
-    expect((await submit(unknownType)).body.error.code).toBe('BAD_REQUEST');
+    expect(errorOf(await submit(unknownType)).code).toBe('BAD_REQUEST');
     const oversized = await sign(
       draft('host.added', 'ada', {
         name: 'h',
@@ -310,28 +322,105 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
       }),
       ada,
     );
-    expect((await submit(oversized)).body.error.message).toMatch(/at most 100 characters/);
+    expect(errorOf(await submit(oversized)).message).toMatch(/at most 100 characters/);
     // "Ａda" is "ada" after NFKC and lower case; the statement only holds normalised handles.
     const fullwidth = draft('member.admitted', 'ada', {
       handle: '\uff21da',
       name: 'Fake',
       keys: [dana.key],
     });
-    expect((await submit(await sign(fullwidth, ada))).body.error.code).toBe('BAD_REQUEST');
+    expect(errorOf(await submit(await sign(fullwidth, ada))).code).toBe('BAD_REQUEST');
     const taken = draft('member.admitted', 'ada', {
       handle: 'ada',
       name: 'Ada Again',
       keys: [testMember('x').key],
     });
-    expect((await submit(await sign(taken, ada))).body.error.rule).toBe('member.handle-taken');
+    expect(errorOf(await submit(await sign(taken, ada))).rule).toBe('member.handle-taken');
   });
+
+  it('admits a candidate through an invitation, with the vouches of members who signed in', async () => {
+    const token = await login(ada);
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await call('POST', '/api/invitations', { note: 'for Eli' })).status).toBe(401);
+    const invitation = await call('POST', '/api/invitations', { note: 'for Eli' }, bearer);
+    expect(invitation.status).toBe(201);
+    const { code, url } = CreatedInvitation.parse(invitation.body);
+    expect(url).toBe(`${server.config.url}/join/${code}`);
+    const check = await call('GET', `/api/invitations/${code}`);
+    expect(check.body).toMatchObject({ invitedBy: 'ada', invitedByName: 'Ada' });
+
+    const eli = testMember('eli');
+    const part = draft('member.admitted', 'eli', {
+      handle: 'eli',
+      name: 'Eli',
+      keys: [eli.key],
+      invitation: InvitationCheck.parse(check.body).digest,
+    });
+    const withoutInvitation = draft('member.admitted', 'eli', {
+      handle: 'eli',
+      name: 'Eli',
+      keys: [eli.key],
+    });
+    const uninvited = await call('POST', '/api/proposals', {
+      statement: await sign(withoutInvitation, eli),
+    });
+    expect(errorOf(uninvited).code).toBe('INVITATION_INVALID');
+    const proposed = await call('POST', '/api/proposals', {
+      statement: await sign(part, eli),
+      email: 'eli@example.org',
+    });
+    expect(proposed.body).toMatchObject({
+      status: 'open',
+      consent: {
+        missing: ['vouches by members: 0 of 2'],
+      },
+    });
+    for (const voucher of [ada, bo]) {
+      const reply = await call(
+        'POST',
+        `/api/proposals/${Proposal.parse(proposed.body).id}/signatures`,
+        {
+          signature: await sshSignature(voucher, part, origin),
+        },
+      );
+      expect(reply.status).toBe(200);
+    }
+    const eliInfo = await call('GET', '/api/members/eli', undefined, bearer);
+    expect(eliInfo.body).toMatchObject({ status: 'active', email: 'eli@example.org' });
+    expect(MemberInfo.parse((await call('GET', '/api/members/eli')).body).email).toBeUndefined();
+    const used = await call('GET', `/api/invitations/${code}`);
+    expect(errorOf(used).code).toBe('INVITATION_INVALID');
+    expect(
+      InvitationList.parse((await call('GET', '/api/invitations', undefined, bearer)).body)
+        .invitations[0],
+    ).toMatchObject({ usedBy: 'eli' });
+  });
+
+  /** Signs in as the CLI does: an SSHSIG over the server's nonce, in the login namespace. */
+  async function login(member: TestMember): Promise<string> {
+    const challenge = z
+      .object({ nonce: z.string(), namespace: z.string() })
+      .parse((await call('POST', '/api/auth/ssh/challenge', { handle: member.handle })).body);
+    const signature = await sshSign(
+      member,
+      new TextEncoder().encode(challenge.nonce),
+      challenge.namespace,
+    );
+    const issued = await call('POST', '/api/auth/ssh/token', {
+      handle: member.handle,
+      nonce: challenge.nonce,
+      signature,
+      label: 'test',
+    });
+    return z.object({ token: z.string() }).parse(issued.body).token;
+  }
 
   it('rebuilds exactly the database’s members, keys, services, stewards and policies by replaying the log', async () => {
     const entries = await server.log.entries(0, server.log.size);
     const statements = entries.map(({ index, entry }) => {
       const statement = decodeStatement(entry);
       if (isStatementProblem(statement)) throw new Error(statement.message);
-      return { index, statement: statement as Statement };
+      return { index, statement };
     });
     const replayed = await replayStatements(statements);
     expect(replayed.size).toBe(server.log.size);
@@ -367,7 +456,9 @@ describe('a cooperative founded without founders', () => {
       const link = server.coop.foundingInvitationUrl;
       expect(link).toMatch(/\/join\/[A-Za-z0-9_-]+$/);
       const code = link!.split('/').pop()!;
-      const check = await (await fetch(`${server.url}/api/invitations/${code}`)).json();
+      const check = InvitationCheck.parse(
+        await (await fetch(`${server.url}/api/invitations/${code}`)).json(),
+      );
       expect(check).toMatchObject({ invitedBy: null });
       const part = draft('member.admitted', 'ada', {
         handle: 'ada',
@@ -385,7 +476,9 @@ describe('a cooperative founded without founders', () => {
       });
       expect(await response.json()).toMatchObject({ status: 'logged', index: 1 });
       expect(server.coop.foundingInvitationUrl).toBeUndefined();
-      const reused = await (await fetch(`${server.url}/api/invitations/${code}`)).json();
+      const reused = ErrorBody.parse(
+        await (await fetch(`${server.url}/api/invitations/${code}`)).json(),
+      );
       expect(reused.error).toMatchObject({
         code: 'INVITATION_INVALID',
         message: 'the invitation has been used',

@@ -105,7 +105,7 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
     return {
       rule,
       met: have >= count,
-      missing: `${count - have} more ${what} (${count} needed, ${have} given)`,
+      missing: `${what}: ${have} of ${count}`,
     };
   };
   const signedBy = (rule: Rule, handle: string, what: string): Need => ({
@@ -132,7 +132,7 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
       return {
         needs: [
           signedBy('consent.candidate', handle, '(the candidate, with a key of the admission)'),
-          quorum('consent.vouches', vouches, 'vouch by a member', [handle]),
+          quorum('consent.vouches', vouches, 'vouches by members', [handle]),
         ],
         commit(index) {
           state.members[handle] = newMember(handle, name, keys, index);
@@ -158,7 +158,7 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
           quorum(
             'consent.removal',
             needed(state.policy.governance.removal),
-            `signature by a member other than ${member.handle}`,
+            `signatures of members other than ${member.handle}`,
             [member.handle],
           ),
         ],
@@ -192,7 +192,7 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
       const others = quorum(
         'consent.key-revocation',
         needed(state.policy.governance.keyRevocation),
-        `signature by a member other than ${member.handle} (or ${member.handle}'s own)`,
+        `signatures of members other than ${member.handle} (or ${member.handle}'s own)`,
         [member.handle],
       );
       return {
@@ -214,7 +214,7 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
           quorum(
             'consent.policy-change',
             needed(state.policy.governance.policyChange),
-            'signature by a member for a policy change',
+            'signatures of members for a policy change',
           ),
         ],
         commit(index) {
@@ -249,7 +249,7 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
           quorum(
             'consent.policy-change',
             needed(state.policy.governance.policyChange),
-            `signature by a member to lower ${slug} to ${changes.sensitivity}`,
+            `signatures of members to lower ${slug} to ${changes.sensitivity}`,
           ),
         );
       }

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import {
+  type CandidateRegistration,
   IssuedToken,
   LoginOptions,
   PasskeyLogin,
@@ -127,6 +128,10 @@ function setSessionCookie(
     ...cookieOptions(cookie),
     maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now) / 1000)),
   });
+}
+
+function isCandidate(body: object | undefined): body is CandidateRegistration {
+  return body !== undefined && 'invitation' in body;
 }
 
 /** The routes under /api/auth (see the brief's "Sign-in"). */
@@ -256,12 +261,11 @@ export function authRoutes(
     },
     async (request) => {
       const body = request.body;
-      const options =
-        body && typeof body.invitation === 'string'
-          ? await service.passkeyRegistrationOptions({ candidate: body })
-          : await service.passkeyRegistrationOptions({
-              member: (await requireAuthenticated(request)).handle,
-            });
+      const options = isCandidate(body)
+        ? await service.passkeyRegistrationOptions({ candidate: body })
+        : await service.passkeyRegistrationOptions({
+            member: (await requireAuthenticated(request)).handle,
+          });
       return { ...options };
     },
   );

@@ -118,9 +118,10 @@ export const CandidateRegistration = z.strictObject({
   handle: HandleInput,
   name: DisplayName,
 });
+export type CandidateRegistration = z.infer<typeof CandidateRegistration>;
 /** Empty (or no body) for the signed-in member; the candidate's details otherwise. */
 export const RegistrationOptionsRequest = z
-  .union([CandidateRegistration, z.strictObject({ invitation: z.undefined() })])
+  .union([CandidateRegistration, z.strictObject({})])
   .optional();
 
 export const PasskeyRegistration = z.strictObject({

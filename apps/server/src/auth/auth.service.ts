@@ -121,7 +121,7 @@ export class AuthService {
   readonly #checkInvitation: (code: string) => Promise<boolean>;
   readonly #now: () => Date;
   /** A hash to verify against when the handle has no password, so that timing tells nothing. */
-  #decoyHash: Promise<string> | undefined;
+  readonly #decoyHash: Promise<string>;
 
   constructor(options: AuthServiceOptions) {
     this.#repo = options.repo;
@@ -133,6 +133,9 @@ export class AuthService {
     this.#name = options.name;
     this.#checkInvitation = options.checkInvitation;
     this.#now = options.now ?? (() => new Date());
+    // Made now, so that even the first unknown handle costs one argon2 run, not two.
+    this.#decoyHash = hashPassword(randomBytes(16).toString('hex'));
+    this.#decoyHash.catch(() => {});
   }
 
   now(): Date {
@@ -152,8 +155,8 @@ export class AuthService {
     const session = await this.#repo.session(idHash);
     if (!session) return undefined;
     const now = this.#now();
-    const end = new Date(session.createdAt.getTime() + SESSION_LIFETIME_MS);
-    if (session.expiresAt <= now || end <= now) {
+    // Renewals never move expires_at past the lifetime's end, so it alone decides.
+    if (session.expiresAt <= now) {
       await this.#repo.deleteSession(idHash);
       return undefined;
     }
@@ -163,7 +166,8 @@ export class AuthService {
     }
     let renewedUntil: Date | undefined;
     if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_TOUCH_MS) {
-      renewedUntil = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, end.getTime()));
+      const end = session.createdAt.getTime() + SESSION_LIFETIME_MS;
+      renewedUntil = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, end));
       await this.#repo.touchSession(idHash, now, renewedUntil);
     }
     return {
@@ -224,7 +228,8 @@ export class AuthService {
     const keys = { handle: `handle:${handle}`, ip: `ip:${input.ip}` };
     await this.#refuseWhileLocked([keys.handle, keys.ip]);
     const member = Handle.safeParse(handle).success ? this.#directory.member(handle) : undefined;
-    const stored = member ? await this.#repo.password(handle) : undefined;
+    // The same queries and the same argon2 work whether or not the handle is a member's.
+    const stored = await this.#repo.password(handle);
     const { matches, outdated } = await this.#verify(input.password, stored);
     if (!member || !stored || !matches) {
       await this.#countFailure(keys.handle, THROTTLE.handleFreeFailures);
@@ -289,7 +294,6 @@ export class AuthService {
         // A damaged hash is a wrong password, after the same work.
       }
     }
-    this.#decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
     await verifyPassword(normalized, await this.#decoyHash);
     return { matches: false, outdated: false };
   }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from './database.ts';
 import { coopMigration } from './migrations/0002-coop.ts';
+import { authMigration } from './migrations/0003-auth.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -35,5 +36,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0002-coop': coopMigration(dialect),
+    '0003-auth': authMigration(dialect),
   };
 }

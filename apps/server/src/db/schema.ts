@@ -1,5 +1,7 @@
+import type { AuthTables } from '../auth/auth.schema.ts';
+
 /** The database as Kysely sees it. Integers fit in a JS number (indexes stay below 2^53). */
-export type Schema = LogTables & CoopTables;
+export type Schema = LogTables & CoopTables & AuthTables;
 
 type LogTables = {
   log_entries: { idx: number; entry: Uint8Array };

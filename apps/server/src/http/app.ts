@@ -13,10 +13,17 @@ import type { LogService } from '../log/log.service.ts';
 import { logRoutes } from '../log/log.routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
-import { AppError } from '../errors.ts';
+import { type AuthDependencies, memberOf, optionalMemberOf, registerAuth } from '../auth/index.ts';
 import { adminGuard } from './admin-auth.ts';
 import { errorBody, installErrorHandler } from './error-handler.ts';
 import { installHeaders } from './headers.ts';
+
+const SECRET_HEADERS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+];
 
 /** Bodies are small JSON documents; a statement is at most 64 KiB. */
 const BODY_LIMIT = 256 * 1024;
@@ -24,6 +31,7 @@ const BODY_LIMIT = 256 * 1024;
 export type AppDependencies = {
   log: LogService;
   coop: CoopService;
+  auth: AuthDependencies;
   metrics: Metrics;
   adminToken: string;
   name: string;
@@ -37,7 +45,10 @@ export type AppDependencies = {
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     // Warnings and errors only: request logs belong to the reverse proxy; figures to /metrics.
-    logger: deps.logger ? { level: 'warn', redact: ['req.headers.authorization'] } : false,
+    logger: deps.logger ? { level: 'warn', redact: SECRET_HEADERS } : false,
+    // Behind a reverse proxy on the same machine, the client's address is X-Forwarded-For:
+    // sign-in throttles per address.
+    trustProxy: 'loopback',
     bodyLimit: BODY_LIMIT,
     // Proofs and tiles are keyed by numbers in the path or query; keep parsing strict and small.
     routerOptions: { maxParamLength: 200 },
@@ -73,11 +84,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
+  // Sign-in first: its hook tells every later route who is asking.
+  await registerAuth(app, deps.auth);
   logRoutes(app, deps.log, adminGuard(deps.adminToken));
-  // Sign-in is wired in next (auth/); until then nobody is signed in.
   coopRoutes(app, deps.coop, {
-    viewer: () => Promise.resolve(undefined),
-    requireMember: () => Promise.reject(new AppError('UNAUTHORIZED', 'sign in first')),
+    viewer: async (request) => (await optionalMemberOf(request))?.handle,
+    requireMember: async (request) => (await memberOf(request)).handle,
   });
   opsRoutes(app, deps);
 
