@@ -1,127 +1,93 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import {
-  AppError,
-  loadConfig,
-  openCooperative,
-  readVerifierKey,
-  startServer,
-} from '@allmende/server';
+import { parseArgs } from 'node:util';
+import { CliError, EXIT_CODES, type Command } from './cli.ts';
+import { COOP_COMMANDS } from './commands/coop.ts';
+import { HOST_COMMANDS } from './commands/host.ts';
+import { KEY_COMMANDS } from './commands/key.ts';
+import { LOG_COMMANDS } from './commands/log.ts';
+import { LOGIN_COMMANDS } from './commands/login.ts';
+import { MEMBER_COMMANDS } from './commands/member.ts';
+import { POLICY_COMMANDS } from './commands/policy.ts';
+import { PROPOSAL_COMMANDS } from './commands/proposal.ts';
+import { SERVICE_COMMANDS } from './commands/service.ts';
+import { SIGN_COMMANDS } from './commands/sign.ts';
+import { SshSignError } from './ssh/sign-error.ts';
+
+const COMMANDS: Record<string, Command> = {
+  ...COOP_COMMANDS,
+  ...LOG_COMMANDS,
+  ...LOGIN_COMMANDS,
+  ...MEMBER_COMMANDS,
+  ...PROPOSAL_COMMANDS,
+  ...SIGN_COMMANDS,
+  ...SERVICE_COMMANDS,
+  ...HOST_COMMANDS,
+  ...KEY_COMMANDS,
+  ...POLICY_COMMANDS,
+};
+
+function usage(names: readonly string[]): string {
+  return names
+    .map((name) => {
+      const { synopsis, summary } = COMMANDS[name]!;
+      return `${wrap(`allmende ${synopsis}`, '  ', '          ')}\n${wrap(summary, '      ', '      ')}`;
+    })
+    .join('\n');
+}
+
+/** Words in lines of at most 100 characters. */
+function wrap(text: string, first: string, rest: string): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(' ')) {
+    if (line.trim() !== '' && line.length + word.length + 1 > 100) {
+      lines.push(line);
+      line = rest;
+    }
+    line += line.trim() === '' ? word : ` ${word}`;
+  }
+  return [...lines, line].join('\n');
+}
 
 const USAGE = `allmende — the operating system of an internet cooperative
 
 Usage:
-  allmende serve [--data DIR] [--listen HOST:PORT]     start the server (creates the data folder on first start)
-  allmende init [--data DIR] [--origin O] [--name N]   create a cooperative: log key, admin token, genesis
-  allmende log key [--data DIR]                        print the log's verifier key
-  allmende log notice TEXT [--server URL --token T | --data DIR]
-                                                       publish a notice of the cooperative
-  allmende log verify URL --key VKEY [--previous FILE] [--cache DIR]
-                                                       check a log served per C2SP tlog-tiles
+${usage(Object.keys(COMMANDS))}
+
+Commands that talk to a server use --server URL, or the server you logged in to. Those that make
+a statement sign it with your SSH key (--key PATH, else the key of your login or your SSH agent)
+and submit it as a proposal; --draft prints the unsigned statement instead, for allmende sign.
+--json prints what the server answered, for scripts.
 
 Settings come from flags, then ALLMENDE_* variables, then DIR/allmende.toml (see README.md).
+Logins are kept in $ALLMENDE_CONFIG_DIR, else $XDG_CONFIG_HOME/allmende, else ~/.config/allmende.
 `;
 
-type Command = {
-  options: ParseArgsConfig['options'];
-  positionals: number;
-  run: (v: Values, p: string[]) => Promise<number>;
-};
-type Values = Record<string, string | boolean | undefined>;
+const PARSE_ERRORS = [
+  'ERR_PARSE_ARGS_UNKNOWN_OPTION',
+  'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
+  'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
+];
 
-const DATA = { data: { type: 'string' } } as const;
-
-const COMMANDS: Record<string, Command> = {
-  serve: {
-    options: { ...DATA, listen: { type: 'string' } },
-    positionals: 0,
-    async run(values) {
-      const server = await startServer({
-        dataDir: str(values.data),
-        listen: str(values.listen),
-        logger: true,
-      });
-      console.log(
-        `Allmende is running at ${server.url}  (log origin ${server.log.origin}, ${server.log.size} entries)`,
-      );
-      console.log(`Admin token: ${join(server.config.dataDir, 'admin-token')}`);
-      await new Promise<void>((done) => {
-        const stop = () => void server.close().then(done);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      return 0;
-    },
-  },
-  init: {
-    options: { ...DATA, origin: { type: 'string' }, name: { type: 'string' } },
-    positionals: 0,
-    async run(values) {
-      const config = await loadConfig({
-        dataDir: str(values.data),
-        origin: str(values.origin),
-        name: str(values.name),
-      });
-      const coop = await openCooperative(config);
-      console.log(`Cooperative "${config.name}" in ${config.dataDir}`);
-      console.log(`Log origin:   ${coop.log.origin}`);
-      console.log(`Verifier key: ${coop.log.verifierKey}`);
-      console.log(`Admin token:  ${join(config.dataDir, 'admin-token')} (keep it secret)`);
-      await coop.close();
-      return 0;
-    },
-  },
-  'log key': {
-    options: DATA,
-    positionals: 0,
-    async run(values) {
-      const config = await loadConfig({ dataDir: str(values.data) });
-      console.log(await readVerifierKey(config.dataDir));
-      return 0;
-    },
-  },
-  'log notice': {
-    options: { ...DATA, server: { type: 'string' }, token: { type: 'string' } },
-    positionals: 1,
-    async run(values, [text = '']) {
-      if (values.server) return postNotice(str(values.server)!, text, await token(values));
-      const coop = await openCooperative(await loadConfig({ dataDir: str(values.data) }));
-      try {
-        const { index } = await coop.log.append({
-          type: 'notice',
-          actor: 'coop',
-          body: { text: text.trim() },
-        });
-        console.log(`notice appended at index ${index}`);
-      } finally {
-        await coop.close();
-      }
-      return 0;
-    },
-  },
-  'log verify': {
-    options: { key: { type: 'string' }, previous: { type: 'string' }, cache: { type: 'string' } },
-    positionals: 1,
-    async run(values, [url = '']) {
-      if (!values.key)
-        throw new UsageError('log verify needs --key VKEY (print it with `allmende log key`)');
-      const { runVerifyCommand } = await import('./verify/command.ts');
-      return runVerifyCommand({
-        url,
-        key: str(values.key)!,
-        previous: str(values.previous),
-        cache: str(values.cache),
-      });
-    },
-  },
-};
-
+/** Runs one command line; returns the exit code: 0 done, 1 failed, 2 bad input. */
 export async function main(argv: string[]): Promise<number> {
+  const help = argv.includes('--help') || argv.includes('-h');
   const name = [`${argv[0]} ${argv[1]}`, argv[0]].find((n) => n && COMMANDS[n]);
-  if (!name || argv.includes('--help') || argv.includes('-h')) {
-    (name || argv.length === 0 || argv.includes('--help') ? console.log : console.error)(USAGE);
-    return name || argv.length === 0 || argv.includes('--help') ? 0 : 2;
+  if (name === undefined) {
+    const group = Object.keys(COMMANDS).filter((n) => n.startsWith(`${argv[0]} `));
+    if (argv.length === 0 || (help && argv[0]?.startsWith('-'))) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (group.length > 0) {
+      (help ? console.log : console.error)(`Usage:\n${usage(group)}`);
+      return help ? 0 : 2;
+    }
+    console.error(`allmende: unknown command ${JSON.stringify(argv[0])}\n\n${USAGE}`);
+    return 2;
+  }
+  if (help) {
+    console.log(`Usage:\n${usage([name])}`);
+    return 0;
   }
   const command = COMMANDS[name]!;
   try {
@@ -131,71 +97,34 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length !== command.positionals) {
-      throw new UsageError(
-        `allmende ${name} takes ${command.positionals || 'no'} argument${command.positionals === 1 ? '' : 's'}`,
+    const [min, max] =
+      typeof command.args === 'number' ? [command.args, command.args] : command.args;
+    if (positionals.length < min || positionals.length > max) {
+      throw new CliError(
+        'CLI_USAGE',
+        `allmende ${name} takes ${min === max ? min || 'no' : `${min} to ${max}`} argument${max === 1 ? '' : 's'}`,
       );
     }
     return await command.run(values, positionals);
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-    ) {
-      console.error(`${(error as Error).message}\n\n${USAGE}`);
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof CliError && code === 'CLI_USAGE') {
+      console.error(`allmende: ${error.message}\n\nUsage:\n${usage([name])}`);
       return 2;
     }
-    if (error instanceof AppError) {
+    if (typeof code === 'string' && PARSE_ERRORS.includes(code)) {
+      console.error(`allmende: ${(error as Error).message}\n\nUsage:\n${usage([name])}`);
+      return 2;
+    }
+    if (error instanceof CliError) {
+      console.error(`allmende: ${error.message}`);
+      return EXIT_CODES[error.code];
+    }
+    // The server's AppError, by name: importing the server to check would slow every command.
+    if (error instanceof SshSignError || (error instanceof Error && error.name === 'AppError')) {
       console.error(`allmende: ${error.message}`);
       return 1;
     }
     throw error;
   }
-}
-
-class UsageError extends Error {}
-
-const str = (value: string | boolean | undefined) =>
-  typeof value === 'string' ? value : undefined;
-
-/** The admin token: --token, else ALLMENDE_TOKEN, else the file in the data folder. */
-async function token(values: Values): Promise<string> {
-  const explicit = str(values.token) ?? process.env.ALLMENDE_TOKEN;
-  if (explicit) return explicit;
-  const path = resolve(str(values.data) ?? process.env.ALLMENDE_DATA ?? './data', 'admin-token');
-  const stored = await readFile(path, 'utf8').catch(() => undefined);
-  if (!stored) {
-    throw new AppError(
-      'UNAUTHORIZED',
-      `no admin token: pass --token, set ALLMENDE_TOKEN, or keep ${path}`,
-    );
-  }
-  return stored.trim();
-}
-
-async function postNotice(server: string, text: string, adminToken: string): Promise<number> {
-  let response: Response;
-  try {
-    response = await fetch(new URL('/api/log/notices', server), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    console.error(`allmende: cannot reach ${server}: ${cause ?? (error as Error).message}`);
-    return 1;
-  }
-  const body = (await response.json().catch(() => ({}))) as {
-    index?: number;
-    error?: { message?: string };
-  };
-  if (!response.ok) {
-    console.error(
-      `allmende: ${server} answered ${response.status}: ${body.error?.message ?? response.statusText}`,
-    );
-    return 1;
-  }
-  console.log(`notice appended at index ${body.index}`);
-  return 0;
 }

@@ -172,7 +172,7 @@ function statementBytes(draft: StatementDraft, i = 0): Uint8Array {
     v: 1,
     time: new Date(Date.UTC(2025, 0, 1) + i).toISOString(),
     ...draft,
-  } as Parameters<typeof encodeStatement>[0]);
+  });
   if (isStatementProblem(bytes)) throw new Error(bytes.message);
   return bytes;
 }

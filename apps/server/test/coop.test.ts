@@ -2,6 +2,7 @@ import {
   CreatedInvitation,
   DEFAULT_POLICY,
   ErrorBody,
+  HostList,
   InvitationCheck,
   InvitationList,
   MemberInfo,
@@ -282,7 +283,7 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
       responsible: 'cem',
       hosts: ['falkenstein-1'],
     });
-    expect((await call('GET', '/api/hosts')).body.hosts).toEqual([
+    expect(HostList.parse((await call('GET', '/api/hosts')).body).hosts).toEqual([
       expect.objectContaining({ name: 'falkenstein-1', services: ['mail'] }),
     ]);
   });

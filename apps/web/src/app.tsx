@@ -1,14 +1,55 @@
 import { useEffect, useRef } from 'react';
+import { AccountPage } from './account/account-page.tsx';
+import { LoginPage } from './account/login-page.tsx';
+import { useSession } from './auth/session.tsx';
+import { HomePage } from './home/home-page.tsx';
+import { HostsPage } from './hosts/hosts-page.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { LOCALE_NAMES, LOCALES } from './i18n/locale.ts';
+import type { Messages } from './i18n/messages.ts';
+import { InvitationsPage } from './invitations/invitations-page.tsx';
+import { JoinPage } from './invitations/join-page.tsx';
 import { EntryPage } from './log/entry-page.tsx';
 import { LogPage } from './log/log-page.tsx';
+import { MemberPage } from './members/member-page.tsx';
+import { MembersPage } from './members/members-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
-import { Link, matchRoute, usePathname, type Route } from './router.tsx';
+import { PoliciesPage } from './policies/policies-page.tsx';
+import { ProposalPage } from './proposals/proposal-page.tsx';
+import { ProposalsPage } from './proposals/proposals-page.tsx';
+import { Link, matchRoute, navigate, usePathname, type Page, type Route } from './router.tsx';
+import { ServicePage } from './services/service-page.tsx';
+import { ServicesPage } from './services/services-page.tsx';
 import { APP_NAME } from './ui/document-title.ts';
+import { loginPath } from './ui/paths.ts';
+
+type Section = keyof Messages['nav'];
+
+/** The section of the main navigation that a page belongs to. */
+const SECTIONS: Record<Page, Section | null> = {
+  home: null,
+  log: 'log',
+  entry: 'log',
+  login: null,
+  account: null,
+  members: 'members',
+  member: 'members',
+  invitations: 'invitations',
+  join: null,
+  proposals: 'proposals',
+  proposal: 'proposals',
+  services: 'services',
+  service: 'services',
+  hosts: 'hosts',
+  policies: 'policies',
+  'not-found': null,
+};
+
+const PUBLIC_SECTIONS: Section[] = ['services', 'members', 'hosts', 'policies', 'proposals', 'log'];
 
 export function App() {
   const { t } = useI18n();
+  const { session } = useSession();
   const pathname = usePathname();
   const route = matchRoute(pathname);
   const main = useRef<HTMLElement>(null);
@@ -23,6 +64,8 @@ export function App() {
     main.current?.focus();
   }, [pathname]);
 
+  const current = SECTIONS[route.page];
+  const sections = session ? [...PUBLIC_SECTIONS, 'invitations' as const] : PUBLIC_SECTIONS;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -30,28 +73,33 @@ export function App() {
       </a>
       <header className="site-header">
         <div className="site-header-inner">
-          <Link to="/" className="brand">
+          <Link to="/" className="brand" aria-current={route.page === 'home' ? 'page' : undefined}>
             <span className="brand-mark" aria-hidden="true" />
             {APP_NAME}
           </Link>
+          <MemberMenu page={route.page} />
+          <LanguageSwitcher />
           <nav aria-label={t.app.mainNavigation} className="site-nav">
             <ul>
-              <li>
-                <Link
-                  to="/log"
-                  className={route.page === 'not-found' ? undefined : 'active'}
-                  aria-current={route.page === 'log' ? 'page' : undefined}
-                >
-                  {t.nav.log}
-                </Link>
-              </li>
+              {sections.map((section) => (
+                <li key={section}>
+                  <Link
+                    to={`/${section}`}
+                    className={section === current ? 'active' : undefined}
+                    aria-current={
+                      section === current && `/${section}` === pathname ? 'page' : undefined
+                    }
+                  >
+                    {t.nav[section]}
+                  </Link>
+                </li>
+              ))}
             </ul>
           </nav>
-          <LanguageSwitcher />
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        <Page route={route} />
+        <PageFor route={route} />
       </main>
       <footer className="site-footer">
         <p>{t.app.footer}</p>
@@ -60,16 +108,76 @@ export function App() {
   );
 }
 
-function Page({ route }: { route: Route }) {
+function PageFor({ route }: { route: Route }) {
   switch (route.page) {
+    case 'home':
+      return <HomePage />;
     case 'log':
       return <LogPage />;
     case 'entry':
       // A new key per index starts each entry's verification from a clean state.
       return <EntryPage key={route.index} index={route.index} />;
+    case 'login':
+      return <LoginPage />;
+    case 'account':
+      return <AccountPage />;
+    case 'members':
+      return <MembersPage />;
+    case 'member':
+      return <MemberPage key={route.handle} handle={route.handle} />;
+    case 'invitations':
+      return <InvitationsPage />;
+    case 'join':
+      return <JoinPage key={route.code} code={route.code} />;
+    case 'proposals':
+      return <ProposalsPage />;
+    case 'proposal':
+      return <ProposalPage key={route.id} id={route.id} />;
+    case 'services':
+      return <ServicesPage />;
+    case 'service':
+      return <ServicePage key={route.slug} slug={route.slug} />;
+    case 'hosts':
+      return <HostsPage />;
+    case 'policies':
+      return <PoliciesPage />;
     case 'not-found':
       return <NotFoundPage />;
   }
+}
+
+/** Who is signed in, with the way to the account and out; or the way in. */
+function MemberMenu({ page }: { page: Page }) {
+  const { t } = useI18n();
+  const { state, session, signOut, refresh } = useSession();
+  if (state.status === 'loading') return <div className="member-menu" />;
+  if (!session) {
+    return (
+      <div className="member-menu">
+        <Link
+          to={page === 'login' ? '/login' : loginPath(window.location.pathname)}
+          aria-current={page === 'login' ? 'page' : undefined}
+        >
+          {t.app.signIn}
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <div className="member-menu">
+      <Link to="/account" aria-current={page === 'account' ? 'page' : undefined}>
+        <span className="visually-hidden">{t.app.signedInAs} </span>
+        {session.name} <span className="muted">({session.handle})</span>
+      </Link>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => void signOut().then(() => navigate('/'), refresh)}
+      >
+        {t.app.signOut}
+      </button>
+    </div>
+  );
 }
 
 function LanguageSwitcher() {

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
+import { SessionProvider } from './auth/session.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
 
 const root = document.getElementById('root');
@@ -9,7 +10,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <I18nProvider>
-      <App />
+      <SessionProvider>
+        <App />
+      </SessionProvider>
     </I18nProvider>
   </StrictMode>,
 );

@@ -86,7 +86,7 @@ async function hasHorizontalOverflow(page: Page): Promise<boolean> {
 }
 
 /** Waits until the log page shows a verified checkpoint covering every appended notice. */
-async function openLog(page: Page, path = '/'): Promise<void> {
+async function openLog(page: Page, path = '/log'): Promise<void> {
   await page.goto(server.url + path);
   await page.getByText(`${logSize} entries`, { exact: true }).waitFor();
   await page.getByText(/Verified in your browser with the log key/).waitFor();
@@ -97,7 +97,7 @@ async function openLog(page: Page, path = '/'): Promise<void> {
  * (Loading the address directly is its own test below.)
  */
 async function openEntry(page: Page, entry: number): Promise<void> {
-  await page.goto(server.url);
+  await page.goto(`${server.url}/log`);
   await page.evaluate((path) => {
     window.history.pushState(null, '', path);
     window.dispatchEvent(new PopStateEvent('popstate'));
@@ -242,7 +242,7 @@ describe('the public log in the browser', () => {
 
   it('opens the log and an entry page from their addresses, as a shared link would', async () => {
     const page = await openPage();
-    await openLog(page, '/log');
+    await openLog(page);
     await page.goto(`${server.url}/log/entries/${index.script}`);
     await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
     await page.locator('dd', { hasText: NOTICES.script }).waitFor();
@@ -281,14 +281,14 @@ describe('the public log in the browser', () => {
       );
       await route.fulfill({ response, json: body });
     });
-    await page.goto(server.url);
+    await page.goto(`${server.url}/log`);
     await page.getByText(/Not verified\. The checkpoint’s signature is not valid/).waitFor();
     expect(await page.getByText(/Verified in your browser/).count()).toBe(0);
   });
 
   it('speaks German to a German browser and switches to English', async () => {
     const page = await openPage({ locale: 'de-DE' });
-    await page.goto(server.url);
+    await page.goto(`${server.url}/log`);
     await page.getByRole('heading', { level: 1, name: 'Öffentliches Protokoll' }).waitFor();
     await page.getByText(/In Ihrem Browser mit dem Protokollschlüssel/).waitFor();
     await page.getByRole('heading', { name: 'Neueste Einträge' }).waitFor();
@@ -371,7 +371,7 @@ describe('the public log in the browser', () => {
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
     });
-    const response = await page.goto(server.url);
+    const response = await page.goto(`${server.url}/log`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.getByText(/Verified in your browser with the log key/).waitFor();
     await openEntry(page, index.plain);
@@ -414,7 +414,7 @@ describe('what the browser remembers of the log', () => {
     await appendNotice('And another one.');
     await waitForCheckpoint(logSize);
     const again = await context.newPage();
-    await again.goto(server.url);
+    await again.goto(`${server.url}/log`);
     await again.getByText(`${logSize} entries`, { exact: true }).waitFor();
     await again
       .getByText(new RegExp(`Consistent with the checkpoint of size ${seen} this browser saw on `))
@@ -463,7 +463,7 @@ describe('what the browser remembers of the log', () => {
 
   it('fails the signature step of an entry page when the key changed', async () => {
     const page = await openPage({ locale: 'de-DE' });
-    await page.goto(server.url);
+    await page.goto(`${server.url}/log`);
     await page.getByText(/In Ihrem Browser mit dem Protokollschlüssel/).waitFor();
     const info = await getJson('/api/log/info', LogInfo);
     const swapped = await generateNoteKeys(ORIGIN);
@@ -482,7 +482,7 @@ describe('what the browser remembers of the log', () => {
       'Signatur des Prüfpunkts prüfen',
     );
 
-    await page.goto(server.url);
+    await page.goto(`${server.url}/log`);
     const alert = page
       .getByRole('alert')
       .filter({ hasText: 'Der Schlüssel des Protokolls hat sich geändert' });
@@ -554,7 +554,7 @@ describe('what the browser remembers of the log', () => {
 
   it('alerts when the log shrinks', async () => {
     const page = await openPage({ locale: 'de-DE' });
-    await page.goto(server.url);
+    await page.goto(`${server.url}/log`);
     await page.getByText(/In Ihrem Browser mit dem Protokollschlüssel/).waitFor();
     const info = await getJson('/api/log/info', LogInfo);
     const earlier = await getJson(

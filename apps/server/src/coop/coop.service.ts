@@ -4,6 +4,8 @@ import {
   CoopFounded,
   DEFAULT_POLICY,
   SubmittedStatement,
+  encodeStatement,
+  isStatementProblem,
   signedPartOf,
   statementDigest,
   statementNamespace,
@@ -19,6 +21,7 @@ import {
   type Proposal,
   type ServiceInfo,
   type StatementReceipt,
+  type Statement,
   type StatementSignature,
 } from '@allmende/protocol';
 import {
@@ -209,6 +212,7 @@ export class CoopService implements MemberDirectory {
       } else if (email !== undefined) {
         throw new AppError('BAD_REQUEST', 'an e-mail address belongs to an admission only');
       }
+      requireFits(statement);
       const row: ProposalRow = {
         id,
         statement: JSON.stringify(statement),
@@ -252,6 +256,7 @@ export class CoopService implements MemberDirectory {
       });
     }
     const updated = { ...statement, signatures } as SubmittedStatement;
+    requireFits(updated);
     await this.#repo.updateProposal(row.id, { statement: JSON.stringify(updated) });
     return this.#advance({ ...row, statement: JSON.stringify(updated) }, updated);
   }
@@ -568,6 +573,15 @@ async function found(options: CoopServiceOptions): Promise<CoopState> {
     options.repo.commitStatement(trx, index, { state, contacts }),
   );
   return state;
+}
+
+/** A proposal must still fit into the log once all its signatures are in. */
+function requireFits(statement: SubmittedStatement): void {
+  const bytes = encodeStatement({ ...statement, time: new Date(0).toISOString() } as Statement);
+  if (isStatementProblem(bytes)) {
+    const code = bytes.reason === 'too-large' ? 'LOG_STATEMENT_TOO_LARGE' : 'LOG_STATEMENT_INVALID';
+    throw new AppError(code, bytes.message);
+  }
 }
 
 function digestOf(statement: SubmittedStatement): string {

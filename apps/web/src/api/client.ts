@@ -4,17 +4,19 @@ import {
   ErrorBody,
   InclusionProof,
   LogInfo,
+  type ErrorCode,
 } from '@allmende/protocol';
 import type { z } from 'zod';
 
 /**
  * Why a request failed. `network` and `bad-reply` get a text in the member's language;
- * `http` carries the server's own message from `{ "error": { "code", "message" } }`.
+ * `http` carries the server's own message from `{ "error": { "code", "message", "rule"? } }`,
+ * where `rule` names the cooperative's rule that refused a statement.
  */
 export type ApiFailure =
   | { kind: 'network' }
   | { kind: 'bad-reply'; detail: string }
-  | { kind: 'http'; status: number; code?: string; message?: string };
+  | { kind: 'http'; status: number; code?: ErrorCode; message?: string; rule?: string };
 
 export class ApiError extends Error {
   readonly failure: ApiFailure;
@@ -25,42 +27,115 @@ export class ApiError extends Error {
   }
 }
 
-/** Fetches JSON and parses it with the schema: the server is not trusted to send what it should. */
-async function getJson<S extends z.ZodType>(
-  path: string,
-  schema: S,
-  signal?: AbortSignal,
-): Promise<z.infer<S>> {
-  let response: Response;
+export function failureOf(error: unknown): ApiFailure {
+  return error instanceof ApiError ? error.failure : { kind: 'network' };
+}
+
+/** Whether the request failed with this error code from the server. */
+export function hasCode(error: unknown, code: ErrorCode): boolean {
+  return error instanceof ApiError && error.failure.kind === 'http' && error.failure.code === code;
+}
+
+export type RequestOptions = {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+};
+
+/**
+ * The session's CSRF token: a cookie alone must never be enough to change anything, so every
+ * unsafe request carries it in a header (the contract's `X-CSRF-Token`). The session module
+ * sets it whenever it learns the session.
+ */
+let csrfToken: string | undefined;
+
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+async function send(path: string, options: RequestOptions): Promise<Response> {
+  const { method = 'GET', body, signal } = options;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
-    response = await fetch(path, {
-      headers: { accept: 'application/json' },
+    return await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
     });
   } catch (cause) {
     if (signal?.aborted) throw cause;
     throw new ApiError({ kind: 'network' }, { cause });
   }
+}
+
+async function failureFrom(response: Response, signal?: AbortSignal): Promise<ApiError> {
   let body: unknown;
   try {
     body = await response.json();
   } catch (cause) {
     if (signal?.aborted) throw cause;
-    throw response.ok
-      ? new ApiError({ kind: 'bad-reply', detail: 'not JSON' }, { cause })
-      : new ApiError({ kind: 'http', status: response.status }, { cause });
+    return new ApiError({ kind: 'http', status: response.status }, { cause });
   }
-  if (!response.ok) {
-    const error = ErrorBody.safeParse(body);
-    throw new ApiError(
-      error.success
-        ? { kind: 'http', status: response.status, ...error.data.error }
-        : { kind: 'http', status: response.status },
-    );
+  const error = ErrorBody.safeParse(body);
+  return new ApiError(
+    error.success
+      ? { kind: 'http', status: response.status, ...error.data.error }
+      : { kind: 'http', status: response.status },
+  );
+}
+
+/**
+ * Sends a request and parses the JSON answer with the schema: the server is not trusted to
+ * send what it should. An unsafe request that the server refuses for a stale CSRF token is sent
+ * once more after the token is fetched again (a session renewed in another tab).
+ */
+export async function requestJson<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  options: RequestOptions = {},
+): Promise<z.infer<S>> {
+  const response = await sendWithFreshToken(path, options);
+  if (!response.ok) throw await failureFrom(response, options.signal);
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (cause) {
+    if (options.signal?.aborted) throw cause;
+    throw new ApiError({ kind: 'bad-reply', detail: 'not JSON' }, { cause });
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new ApiError({ kind: 'bad-reply', detail: parsed.error.message });
   return parsed.data;
+}
+
+/** A request whose answer has no body worth reading (204, or one the caller ignores). */
+export async function requestNothing(path: string, options: RequestOptions = {}): Promise<void> {
+  const response = await sendWithFreshToken(path, options);
+  if (!response.ok) throw await failureFrom(response, options.signal);
+}
+
+async function sendWithFreshToken(path: string, options: RequestOptions): Promise<Response> {
+  const response = await send(path, options);
+  if (response.ok || (options.method ?? 'GET') === 'GET') return response;
+  const failure = await failureFrom(response.clone(), options.signal);
+  if (failure.failure.kind !== 'http' || failure.failure.code !== 'AUTH_CSRF') return response;
+  const session = await send('/api/auth/session', { signal: options.signal });
+  if (!session.ok) return response;
+  const token: unknown = ((await session.json()) as { csrfToken?: unknown }).csrfToken;
+  if (typeof token !== 'string') return response;
+  setCsrfToken(token);
+  return send(path, options);
+}
+
+function getJson<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  signal?: AbortSignal,
+): Promise<z.infer<S>> {
+  return requestJson(path, schema, { signal });
 }
 
 export function fetchLogInfo(signal?: AbortSignal): Promise<LogInfo> {

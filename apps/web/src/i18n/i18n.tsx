@@ -24,6 +24,10 @@ export type I18n = {
   formatNumber: (n: number) => string;
   formatDateTime: (iso: string | Date, style?: DateStyle) => string;
   formatTime: (date: Date) => string;
+  /** A calendar day (`2025-03-01`), not a moment: shown as written, in no time zone. */
+  formatDay: (day: string) => string;
+  /** An amount in the currency's smallest unit (cents), e.g. a host's monthly cost. */
+  formatMoney: (money: { amount: number; currency: string }) => string;
 };
 
 const I18nContext = createContext<I18n | null>(null);
@@ -67,6 +71,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       long: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'medium' }),
     };
     const times = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
+    const days = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
     return {
       locale,
       t: CATALOGUES[locale],
@@ -75,10 +80,26 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       formatDateTime: (iso, style = 'short') =>
         dates[style].format(typeof iso === 'string' ? new Date(iso) : iso),
       formatTime: (date) => times.format(date),
+      formatDay: (day) => {
+        const date = new Date(`${day}T00:00:00Z`);
+        return Number.isNaN(date.getTime()) ? day : days.format(date);
+      },
+      formatMoney: ({ amount, currency }) => formatMoney(locale, amount, currency),
     };
   }, [locale, setLocale]);
 
   return <I18nContext value={value}>{children}</I18nContext>;
+}
+
+function formatMoney(locale: Locale, amount: number, currency: string): string {
+  try {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(amount / 10 ** digits);
+  } catch {
+    // A currency code this browser does not know: the amount in cents, and the code.
+    return `${new Intl.NumberFormat(locale).format(amount / 100)} ${currency}`;
+  }
 }
 
 export function useI18n(): I18n {

@@ -3,13 +3,13 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
 import { ErrorNotice, Loading } from '../ui/feedback.tsx';
 import { describeFailure } from '../ui/problems.ts';
+import { entryPath } from '../ui/paths.ts';
+import { actorHandle } from '../sign/draft.ts';
 import { summarize } from './statement-text.ts';
 import type { EntriesState } from './use-entries.ts';
 import type { DecodedEntry } from './verify.ts';
 
-export function entryPath(index: number): string {
-  return `/log/entries/${index}`;
-}
+export { entryPath };
 
 export function EntryList({
   state,
@@ -73,7 +73,7 @@ export function EntryList({
   );
 }
 
-function EntryItem({ entry }: { entry: DecodedEntry }) {
+export function EntryItem({ entry }: { entry: DecodedEntry }) {
   const { t, formatDateTime } = useI18n();
   const { statement } = entry;
   return (
@@ -91,7 +91,11 @@ function EntryItem({ entry }: { entry: DecodedEntry }) {
             <span className={`type type-${statement.type.replace('.', '-')}`}>
               {t.statement.types[statement.type]}
             </span>
-            <span>{statement.actor === 'coop' ? t.log.byCoop : t.log.by(statement.actor)}</span>
+            <span>
+              {statement.actor === 'coop'
+                ? t.log.byCoop
+                : t.log.by(actorHandle(statement.actor) ?? statement.actor)}
+            </span>
             <time dateTime={statement.time}>{formatDateTime(statement.time)}</time>
           </p>
         )}

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { Statement } from '@allmende/protocol';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { Messages } from '../i18n/messages.ts';
 import { Link } from '../router.tsx';
 import { useDocumentTitle } from '../ui/document-title.ts';
 import { describeProblem } from '../ui/problems.ts';
 import { encodeBase64 } from '@allmende/tlog';
 import { entryPath } from './entry-list.tsx';
-import { actorName } from './statement-text.ts';
+import { actorHandle } from '../sign/draft.ts';
+import { MemberLink, SignatureList, StatementBody } from './statement-body.tsx';
+import { actorName, summarize } from './statement-text.ts';
 import {
   initialVerification,
   STEPS,
@@ -198,67 +199,45 @@ function Steps({ verification }: { verification: EntryVerification }) {
 
 function StatementFields({ statement }: { statement: Statement }) {
   const { t, formatDateTime } = useI18n();
+  const handle = actorHandle(statement.actor);
   return (
-    <dl className="facts facts-stacked">
-      <div>
-        <dt>{t.entry.type}</dt>
-        <dd>
-          {t.statement.types[statement.type]} <code>{statement.type}</code>
-        </dd>
-      </div>
-      <div>
-        <dt>{t.entry.time}</dt>
-        <dd>
-          <time dateTime={statement.time}>{formatDateTime(statement.time, 'long')}</time>
-        </dd>
-      </div>
-      <div>
-        <dt>{t.entry.actor}</dt>
-        <dd>
-          {actorName(statement.actor, t)}
-          {statement.actor === 'coop' && (
-            <>
-              {' '}
-              <code>coop</code>
-            </>
-          )}
-        </dd>
-      </div>
-      <BodyFields statement={statement} t={t} />
-    </dl>
-  );
-}
-
-function BodyFields({ statement, t }: { statement: Statement; t: Messages }) {
-  const f = t.statement.fields;
-  switch (statement.type) {
-    case 'coop.founded':
-      return (
-        <>
-          <div>
-            <dt>{f.name}</dt>
-            <dd>{statement.body.name}</dd>
-          </div>
-          <div>
-            <dt>{f.origin}</dt>
-            <dd>
-              <code>{statement.body.origin}</code>
-            </dd>
-          </div>
-          <div>
-            <dt>{f.logKey}</dt>
-            <dd>
-              <code className="hash">{statement.body.logKey}</code>
-            </dd>
-          </div>
-        </>
-      );
-    case 'notice':
-      return (
+    <>
+      <p className="statement-summary">{summarize(statement, t)}</p>
+      <dl className="facts facts-stacked">
         <div>
-          <dt>{f.text}</dt>
-          <dd className="notice-text">{statement.body.text}</dd>
+          <dt>{t.entry.type}</dt>
+          <dd>
+            {t.statement.types[statement.type]} <code>{statement.type}</code>
+          </dd>
         </div>
-      );
-  }
+        <div>
+          <dt>{t.entry.time}</dt>
+          <dd>
+            <time dateTime={statement.time}>{formatDateTime(statement.time, 'long')}</time>
+          </dd>
+        </div>
+        <div>
+          <dt>{t.entry.actor}</dt>
+          <dd>
+            {handle ? <MemberLink handle={handle} /> : actorName(statement.actor, t)}
+            {statement.actor === 'coop' && (
+              <>
+                {' '}
+                <code>coop</code>
+              </>
+            )}
+          </dd>
+        </div>
+        <StatementBody statement={statement} />
+        {'signatures' in statement && (
+          <div>
+            <dt>{t.entry.signatures}</dt>
+            <dd>
+              <SignatureList signatures={statement.signatures} />
+            </dd>
+          </div>
+        )}
+      </dl>
+    </>
+  );
 }

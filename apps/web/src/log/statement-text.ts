@@ -1,18 +1,72 @@
-import type { Statement } from '@allmende/protocol';
+import type { MemberKey, StatementOf, StatementType } from '@allmende/protocol';
 import type { Messages } from '../i18n/messages.ts';
 
 const SUMMARY_CHARS = 160;
 
-/** One line that says what a statement is about, for lists. */
-export function summarize(statement: Statement, t: Messages): string {
+/** What a summary needs of a statement: logged, proposed or only drafted. */
+export type StatementContent = {
+  [K in StatementType]: Pick<StatementOf<K>, 'type' | 'actor' | 'body'>;
+}[StatementType];
+
+/** The changed fields of an update, in the reader's words. */
+type UpdatableField = keyof Messages['statement']['fields'];
+
+/** One line that says what a statement is about, for lists and before signing. */
+export function summarize(statement: StatementContent, t: Messages): string {
+  const s = t.statement;
   switch (statement.type) {
     case 'coop.founded':
-      return t.statement.founded(statement.body.name);
+      return s.founded(statement.body.name);
     case 'notice': {
       const line = statement.body.text.trim().split('\n')[0]?.trim() ?? '';
       return line.length > SUMMARY_CHARS ? `${line.slice(0, SUMMARY_CHARS - 1)}…` : line;
     }
+    case 'member.admitted':
+      return s.admitted(statement.body.name, statement.body.handle);
+    case 'member.left':
+      return s.left(statement.body.handle);
+    case 'member.removed':
+      return s.removed(statement.body.handle, statement.body.reason);
+    case 'key.added':
+      return s.keyAdded(statement.body.handle, keyKindName(statement.body.key, t));
+    case 'key.revoked':
+      return s.keyRevoked(statement.body.handle);
+    case 'policy.set':
+      return s.policySet;
+    case 'service.created':
+      return s.serviceCreated(statement.body.name, statement.body.slug);
+    case 'service.updated':
+      return s.serviceUpdated(statement.body.slug, changedFields(statement.body, 'slug', t));
+    case 'steward.assigned':
+      return statement.body.role === 'steward'
+        ? s.stewardAssigned(statement.body.handle, statement.body.service)
+        : s.deputyAssigned(statement.body.handle, statement.body.service);
+    case 'steward.handed-over':
+      return s.handedOver(statement.body.from, statement.body.service, statement.body.to);
+    case 'steward.resigned':
+      return s.resigned(statement.body.handle, statement.body.service);
+    case 'steward.away':
+      if (!statement.body.away) return s.back(statement.body.handle);
+      return statement.body.until
+        ? s.awayUntil(statement.body.handle, statement.body.until)
+        : s.away(statement.body.handle);
+    case 'host.added':
+      return s.hostAdded(statement.body.name, statement.body.provider, statement.body.location);
+    case 'host.updated':
+      return s.hostUpdated(statement.body.name, changedFields(statement.body, 'name', t));
   }
+}
+
+function changedFields(body: object, identity: string, t: Messages): string {
+  const fields = t.statement.fields;
+  return Object.keys(body)
+    .filter((key) => key !== identity)
+    .map((key) => (key in fields ? fields[key as UpdatableField] : key))
+    .join(', ');
+}
+
+export function keyKindName(key: MemberKey, t: Messages): string {
+  return t.statement.keyKinds[key.kind];
 }
 
 export function actorName(actor: string, t: Messages): string {
