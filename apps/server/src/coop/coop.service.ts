@@ -577,7 +577,7 @@ async function found(options: CoopServiceOptions): Promise<CoopState> {
 
 /** A proposal must still fit into the log once all its signatures are in. */
 function requireFits(statement: SubmittedStatement): void {
-  const bytes = encodeStatement({ ...statement, time: new Date(0).toISOString() } as Statement);
+  const bytes = encodeStatement({ ...statement, time: new Date(0).toISOString() });
   if (isStatementProblem(bytes)) {
     const code = bytes.reason === 'too-large' ? 'LOG_STATEMENT_TOO_LARGE' : 'LOG_STATEMENT_INVALID';
     throw new AppError(code, bytes.message);
