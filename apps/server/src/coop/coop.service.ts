@@ -21,7 +21,6 @@ import {
   type Proposal,
   type ServiceInfo,
   type StatementReceipt,
-  type Statement,
   type StatementSignature,
 } from '@allmende/protocol';
 import {
