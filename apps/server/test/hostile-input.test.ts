@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { draft, signedBy, testMember } from '../../../test/support/members.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { createTestStore, type TestStore } from './harness.ts';
 
@@ -106,5 +107,67 @@ describe('hostile requests', () => {
     );
     // Exactly the accepted notices were appended, nothing else.
     expect(server.log.size).toBe(size + accepted);
+  });
+
+  it('answers mangled signed statements with 4xx and writes nothing', async () => {
+    const ada = testMember('ada');
+    const fresh = await createTestStore('sqlite');
+    const coop = await startServer({
+      dataDir: fresh.dataDir,
+      listen: '127.0.0.1:0',
+      founders: [{ handle: 'ada', name: 'Ada', keys: [ada.key] }],
+    });
+    try {
+      const part = draft('host.added', 'ada', {
+        name: 'h1',
+        address: '192.0.2.1',
+        provider: 'Hetzner',
+        location: 'Falkenstein',
+        monthlyCost: { amount: 450, currency: 'EUR' },
+      });
+      const valid = await signedBy(part, coop.log.origin, ada);
+      const paths = [
+        ['type'],
+        ['actor'],
+        ['nonce'],
+        ['v'],
+        ['body'],
+        ['body', 'name'],
+        ['body', 'monthlyCost'],
+        ['body', 'monthlyCost', 'amount'],
+        ['signatures'],
+        ['signatures', 0],
+        ['signatures', 0, 'kind'],
+        ['signatures', 0, 'signer'],
+        ['signatures', 0, 'signature'],
+      ];
+      const size = coop.log.size;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...paths),
+          fc.oneof(fc.jsonValue(), fc.string(), fc.constant(undefined)),
+          async (path, value) => {
+            const mangled = structuredClone(valid) as unknown as Record<string, unknown>;
+            let target = mangled as Record<string | number, unknown>;
+            for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
+            target[path.at(-1)!] = value;
+            const response = await fetch(`${coop.url}/api/statements`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(mangled),
+            });
+            const reply = (await response.json()) as { error?: { code: string } };
+            const clientError = response.status >= 400 && response.status < 500;
+            expect({ path, value, clientError }).toEqual({ path, value, clientError: true });
+            expect(reply.error?.code).toMatch(/^[A-Z_]+$/);
+          },
+        ),
+        { numRuns: 300 },
+      );
+      expect(coop.log.size).toBe(size);
+    } finally {
+      await coop.close();
+      await fresh.cleanup();
+    }
   });
 });
