@@ -288,6 +288,25 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
     ]);
   });
 
+  it('judges concurrent statements one after the other: of two hosts with one name, one wins', async () => {
+    const host = (provider: string) =>
+      sign(
+        draft('host.added', 'ada', {
+          name: 'twin',
+          address: '192.0.2.20',
+          provider,
+          location: 'Nürnberg',
+          monthlyCost: { amount: 500, currency: 'EUR' },
+        }),
+        ada,
+      );
+    const replies = await Promise.all([submit(await host('A')), submit(await host('B'))]);
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(
+      HostList.parse((await call('GET', '/api/hosts')).body).hosts.filter((h) => h.name === 'twin'),
+    ).toHaveLength(1);
+  });
+
   it('answers bad input with clear errors', async () => {
     const away = draft('steward.away', 'ada', { handle: 'ada', away: true });
     const good = await sign(away, ada);
