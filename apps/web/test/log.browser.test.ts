@@ -1,8 +1,6 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AxeBuilder } from '@axe-core/playwright';
 import { AppendReply, ConsistencyProof, LogInfo } from '@allmende/protocol';
 import {
   decodeBase64,
@@ -13,17 +11,18 @@ import {
   type NoteSigner,
 } from '@allmende/tlog';
 import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/server.ts';
 import { launchChromium } from '../../../test/support/chromium.ts';
+import {
+  buildWebApp,
+  expectNoAxeViolations,
+  hasHorizontalOverflow,
+  screenshot,
+} from './support/browser.ts';
 
 // The public log as a visitor sees it: the real server, the built app, and headless Chromium
 // checking proofs with the same code the app ships.
-
-const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Set to a folder to keep screenshots of every page and size for a look at the design. */
-const SCREENSHOTS = process.env.ALLMENDE_WEB_SCREENSHOTS;
 
 const ORIGIN = 'coop.test/log';
 const TRUST_STORAGE_KEY = 'allmende.log-trust';
@@ -62,27 +61,6 @@ async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
     throw new Error(`unexpected dialog: ${dialog.message()}`);
   });
   return page;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (!SCREENSHOTS) return;
-  await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  expect(
-    violations.map(
-      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    ),
-  ).toEqual([]);
-}
-
-async function hasHorizontalOverflow(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
 
 /** Waits until the log page shows a verified checkpoint covering every appended notice. */
@@ -158,20 +136,7 @@ async function storedTrust(page: Page): Promise<{
 }
 
 beforeAll(async () => {
-  // Vitest sets NODE_ENV=test, with which Vite would bundle React's development build.
-  webRoot = await mkdtemp(join(tmpdir(), 'allmende-web-dist-'));
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: join(WEB_ROOT, 'vite.config.ts'),
-      logLevel: 'warn',
-      // Its own folder, so that the app other tests or `npm start` serve is never half-built.
-      build: { outDir: webRoot, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  webRoot = await buildWebApp();
   dataDir = await mkdtemp(join(tmpdir(), 'allmende-web-'));
   server = await startServer({ dataDir, webRoot, listen: '127.0.0.1:0', origin: ORIGIN });
   index.umlauts = await appendNotice(NOTICES.umlauts);

@@ -43,7 +43,7 @@ export const de: Messages = {
     statuses: {
       planned: 'Geplant',
       running: 'In Betrieb',
-      degraded: 'Gestört',
+      degraded: 'Eingeschränkt',
       retired: 'Eingestellt',
     },
     memberStatuses: { active: 'Mitglied', left: 'Ausgetreten', removed: 'Ausgeschlossen' },
@@ -120,7 +120,7 @@ export const de: Messages = {
       'steward.assigned': 'Betreuung übernommen',
       'steward.handed-over': 'Betreuung übergeben',
       'steward.resigned': 'Betreuung abgegeben',
-      'steward.away': 'Abwesend oder zurück',
+      'steward.away': 'Abwesenheit',
       'host.added': 'Server hinzugefügt',
       'host.updated': 'Server geändert',
     },
@@ -424,7 +424,7 @@ export const de: Messages = {
     status: 'Zustand',
     stewards: 'Betreuung',
     deputies: 'Vertretung',
-    responsible: 'Zuständig jetzt',
+    responsible: 'Derzeit zuständig',
     noOne: 'niemand',
     away: 'abwesend',
     facts: 'Angaben',
@@ -507,11 +507,11 @@ export const de: Messages = {
     admission: (n) =>
       `Ein neues Mitglied braucht ${n === 1 ? 'eine Bürgschaft' : `${n} Bürgschaften`} von Mitgliedern.`,
     removal: (n) =>
-      `Ein Mitglied auszuschließen braucht die Unterschriften von ${n === 1 ? 'einem anderen Mitglied' : `${n} anderen Mitgliedern`}.`,
+      `Um ein Mitglied auszuschließen, braucht es die Unterschriften von ${n === 1 ? 'einem anderen Mitglied' : `${n} anderen Mitgliedern`}.`,
     policyChange: (n) =>
-      `Diese Regeln zu ändern braucht die Unterschriften von ${n === 1 ? 'einem Mitglied' : `${n} Mitgliedern`}.`,
+      `Um diese Regeln zu ändern, braucht es die Unterschriften von ${n === 1 ? 'einem Mitglied' : `${n} Mitgliedern`}.`,
     keyRevocation: (n) =>
-      `Den Schlüssel eines anderen Mitglieds zu widerrufen braucht die Unterschriften von ${n === 1 ? 'einem Mitglied' : `${n} Mitgliedern`}.`,
+      `Um den Schlüssel eines anderen Mitglieds zu widerrufen, braucht es die Unterschriften von ${n === 1 ? 'einem Mitglied' : `${n} Mitgliedern`}.`,
     smallCooperative: (n) =>
       `Solange die Kooperative weniger als ${n} Mitglieder hat, genügt dafür jeweils eine Unterschrift.`,
     oversight: 'Aufsicht',

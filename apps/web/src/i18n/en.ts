@@ -111,7 +111,7 @@ export const en: Messages = {
       'steward.assigned': 'Steward assigned',
       'steward.handed-over': 'Service handed over',
       'steward.resigned': 'Steward stepped down',
-      'steward.away': 'Away or back',
+      'steward.away': 'Away status',
       'host.added': 'Host added',
       'host.updated': 'Host changed',
     },

@@ -1,0 +1,133 @@
+import { DEFAULT_POLICY, STATEMENT_TYPES, type StatementType } from '@allmende/protocol';
+import { describe, expect, it } from 'vitest';
+import { de } from '../i18n/de.ts';
+import { en } from '../i18n/en.ts';
+import { summarize, type StatementContent } from './statement-text.ts';
+
+const PASSKEY = { kind: 'passkey', credentialId: 'Y3JlZA', publicKey: 'pQECAyYgASFYIA' } as const;
+
+/** One statement of every type, as the log would hold it. */
+const SAMPLES: Record<StatementType, StatementContent> = {
+  'coop.founded': {
+    type: 'coop.founded',
+    actor: 'coop',
+    body: {
+      name: 'Testgenossenschaft',
+      origin: 'coop.test/log',
+      logKey: 'coop.test/log+01234567+AAAA',
+      url: 'https://coop.test',
+      founders: [],
+      policy: DEFAULT_POLICY,
+    },
+  },
+  notice: {
+    type: 'notice',
+    actor: 'coop',
+    body: { text: 'Wartung am Mittwoch.\nDetails folgen.' },
+  },
+  'member.admitted': {
+    type: 'member.admitted',
+    actor: 'member:bo',
+    body: { handle: 'bo', name: 'Bo Berger', keys: [PASSKEY] },
+  },
+  'member.left': { type: 'member.left', actor: 'member:bo', body: { handle: 'bo' } },
+  'member.removed': {
+    type: 'member.removed',
+    actor: 'member:ada',
+    body: { handle: 'bo', reason: 'Left without a word.' },
+  },
+  'key.added': { type: 'key.added', actor: 'member:ada', body: { handle: 'ada', key: PASSKEY } },
+  'key.revoked': {
+    type: 'key.revoked',
+    actor: 'member:ada',
+    body: { handle: 'ada', key: 'passkey:Y3JlZA' },
+  },
+  'policy.set': { type: 'policy.set', actor: 'member:ada', body: { policy: DEFAULT_POLICY } },
+  'service.created': {
+    type: 'service.created',
+    actor: 'member:ada',
+    body: {
+      slug: 'mail',
+      name: 'Mail',
+      description: '',
+      sensitivity: 'private',
+      status: 'planned',
+      addresses: [],
+      docPage: null,
+      hosts: [],
+    },
+  },
+  'service.updated': {
+    type: 'service.updated',
+    actor: 'member:ada',
+    body: { slug: 'mail', status: 'running', description: 'Now with webmail.' },
+  },
+  'steward.assigned': {
+    type: 'steward.assigned',
+    actor: 'member:bo',
+    body: { service: 'mail', handle: 'bo', role: 'deputy' },
+  },
+  'steward.handed-over': {
+    type: 'steward.handed-over',
+    actor: 'member:ada',
+    body: { service: 'mail', from: 'ada', to: 'bo' },
+  },
+  'steward.resigned': {
+    type: 'steward.resigned',
+    actor: 'member:bo',
+    body: { service: 'mail', handle: 'bo' },
+  },
+  'steward.away': {
+    type: 'steward.away',
+    actor: 'member:ada',
+    body: { handle: 'ada', away: true, until: '2026-12-24' },
+  },
+  'host.added': {
+    type: 'host.added',
+    actor: 'member:ada',
+    body: {
+      name: 'hetzner-1',
+      address: 'hetzner-1.coop.test',
+      provider: 'Hetzner',
+      location: 'Falkenstein',
+      monthlyCost: { amount: 1250, currency: 'EUR' },
+    },
+  },
+  'host.updated': {
+    type: 'host.updated',
+    actor: 'member:ada',
+    body: { name: 'hetzner-1', monthlyCost: { amount: 1500, currency: 'EUR' } },
+  },
+};
+
+describe('summarize', () => {
+  it('has a sample for every statement type', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual([...STATEMENT_TYPES].sort());
+  });
+
+  it.each([
+    ['en', en],
+    ['de', de],
+  ] as const)('says in one line of %s what each statement does', (_, t) => {
+    for (const [type, statement] of Object.entries(SAMPLES)) {
+      const line = summarize(statement, t);
+      expect(line, type).toMatch(/\S/);
+      expect(line, type).not.toMatch(/undefined|null|\[object|\n/);
+      expect(t.statement.types[statement.type], type).toMatch(/\S/);
+    }
+  });
+
+  it('names who does what, in the reader’s language', () => {
+    expect(summarize(SAMPLES['member.admitted'], en)).toBe('Bo Berger (bo) becomes a member.');
+    expect(summarize(SAMPLES['member.admitted'], de)).toBe('Bo Berger (bo) wird Mitglied.');
+    expect(summarize(SAMPLES['steward.handed-over'], de)).toBe('ada übergibt mail an bo.');
+    expect(summarize(SAMPLES['key.added'], de)).toBe('ada fügt einen neuen Passkey hinzu.');
+    expect(summarize(SAMPLES['service.updated'], en)).toBe(
+      'The service mail changes: Status, Description.',
+    );
+    expect(summarize(SAMPLES['host.updated'], de)).toBe(
+      'Der Server hetzner-1 ändert sich: Monatliche Kosten.',
+    );
+    expect(summarize(SAMPLES.notice, en)).toBe('Wartung am Mittwoch.');
+  });
+});

@@ -1,0 +1,22 @@
+// Addresses of the app's pages, in one place so that links and routes agree.
+
+export function entryPath(index: number): string {
+  return `/log/entries/${index}`;
+}
+
+export function memberPath(handle: string): string {
+  return `/members/${encodeURIComponent(handle)}`;
+}
+
+export function servicePath(slug: string): string {
+  return `/services/${encodeURIComponent(slug)}`;
+}
+
+export function proposalPath(id: string): string {
+  return `/proposals/${encodeURIComponent(id)}`;
+}
+
+/** The sign-in page, returning to `next` afterwards. */
+export function loginPath(next?: string): string {
+  return next && next !== '/login' ? `/login?next=${encodeURIComponent(next)}` : '/login';
+}
