@@ -225,7 +225,8 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
     }
     case 'service.created': {
       const { slug, ...fields } = statement.body;
-      if (lookup(state.services, slug)) throw violation('service.slug-taken', `${slug} exists`);
+      if (lookup(state.services, slug))
+        throw violation('service.slug-taken', `there is already a service ${slug}`);
       requireMember(state, actor);
       requireHosts(state, fields.hosts);
       return {
@@ -330,7 +331,8 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
     }
     case 'host.added': {
       const { name, ...fields } = statement.body;
-      if (lookup(state.hosts, name)) throw violation('host.name-taken', `${name} exists`);
+      if (lookup(state.hosts, name))
+        throw violation('host.name-taken', `there is already a host ${name}`);
       requireMember(state, actor);
       return {
         needs: [actorSigned],

@@ -184,9 +184,7 @@ describe('signatures', () => {
     const part = draft('steward.away', 'ada', { handle: 'ada', away: true });
     const { sshSignature } = await import('../../../test/support/members.ts');
     const signature = await sshSignature(ada, part, ORIGIN, 'allmende-login:coop.test/log');
-    expect(await c.refusal({ ...part, signatures: [signature] })).toBe(
-      'signature.invalid',
-    );
+    expect(await c.refusal({ ...part, signatures: [signature] })).toBe('signature.invalid');
   });
 
   it('refuses a signature by a revoked key, and accepts one made before the revocation on replay', async () => {
@@ -230,13 +228,9 @@ describe('signatures', () => {
     await c.apply(await signedBy(add, ORIGIN, ada));
     const away = draft('steward.away', 'ada', { handle: 'ada', away: true });
     const elsewhere = passkeySignature(passkey, 'ada', away, URL_, { origin: 'https://evil.test' });
-    expect(await c.refusal({ ...away, signatures: [elsewhere] })).toBe(
-      'signature.invalid',
-    );
+    expect(await c.refusal({ ...away, signatures: [elsewhere] })).toBe('signature.invalid');
     const notVerified = passkeySignature(passkey, 'ada', away, URL_, { flags: 0x01 });
-    expect(await c.refusal({ ...away, signatures: [notVerified] })).toBe(
-      'signature.invalid',
-    );
+    expect(await c.refusal({ ...away, signatures: [notVerified] })).toBe('signature.invalid');
     await c.apply({
       ...away,
       signatures: [passkeySignature(passkey, 'ada', away, URL_)],
