@@ -76,7 +76,8 @@ export function reportProposal(proposal: Proposal, json: boolean): void {
   console.log(`proposal ${proposal.id} (${type}) is open`);
   const signers = proposal.consent.signers;
   if (signers.length > 0) console.log(`  signed by: ${signers.join(', ')}`);
-  for (const missing of proposal.consent.missing) console.log(`  still needed: ${shown(missing)}`);
+  for (const missing of proposal.consent.missing)
+    console.log(`  still needed: ${shown(missing.text)}`);
   console.log(`  others sign it with: allmende proposal sign ${proposal.id}`);
 }
 

@@ -273,7 +273,7 @@ describe('the cooperative from the command line', () => {
       status: 'open',
       statement: { type: 'member.admitted', actor: 'member:bob', body: { handle: 'bob' } },
     });
-    expect(join.consent.missing).toEqual([expect.stringMatching(/vouch/)]);
+    expect(join.consent.missing).toEqual([expect.objectContaining({ rule: 'consent.vouches' })]);
 
     const listed = await as('alice')('proposal', 'list');
     expect(listed.stdout).toMatch(

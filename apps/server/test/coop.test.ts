@@ -204,7 +204,14 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
       status: 'open',
       consent: {
         satisfied: false,
-        missing: ['signatures of members for a policy change: 1 of 2'],
+        missing: [
+          {
+            rule: 'consent.policy-change',
+            text: 'signatures of members for a policy change: 1 of 2',
+            have: 1,
+            need: 2,
+          },
+        ],
       },
     });
     expect(
@@ -392,7 +399,7 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
     expect(proposed.body).toMatchObject({
       status: 'open',
       consent: {
-        missing: ['vouches by members: 0 of 2'],
+        missing: [{ rule: 'consent.vouches', have: 0, need: 2 }],
       },
     });
     for (const voucher of [ada, bo]) {

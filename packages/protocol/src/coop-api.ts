@@ -99,10 +99,22 @@ export const StatementReceipt = z.object({ index: Index, digest: HexDigest });
 export type StatementReceipt = z.infer<typeof StatementReceipt>;
 
 /** What a statement still needs before the rules accept it. */
+/**
+ * One condition of consent not met yet: a count of signatures (`have` of `need`), or the
+ * signature of one of `signers`; `text` says it in English, `rule` lets clients say it in theirs.
+ */
+export const MissingConsent = z.object({
+  rule: z.string(),
+  text: z.string(),
+  have: z.number().int().optional(),
+  need: z.number().int().optional(),
+  signers: z.array(Handle).optional(),
+});
+export type MissingConsent = z.infer<typeof MissingConsent>;
+
 export const Consent = z.object({
   satisfied: z.boolean(),
-  /** Sentences for people, e.g. "1 more vouch by a member (2 needed)". */
-  missing: z.array(z.string()),
+  missing: z.array(MissingConsent),
   signers: z.array(Handle),
 });
 export type Consent = z.infer<typeof Consent>;

@@ -19,8 +19,21 @@ import {
   type ServiceRecord,
 } from './state.ts';
 
-/** One condition of consent: whether the signatures meet it, and what is missing if not. */
-type Need = { rule: Rule; met: boolean; missing: string };
+/**
+ * One condition of consent that is not met yet, for people and for programs: a count of
+ * signatures (`have` of `need`), or the signature of someone in particular (`signers`, any one
+ * of them).
+ */
+export type MissingConsent = {
+  rule: Rule;
+  text: string;
+  have?: number;
+  need?: number;
+  signers?: string[];
+};
+
+/** One condition of consent, and whether the signatures meet it. */
+type Need = MissingConsent & { met: boolean };
 
 /** What a statement would do: the consent it needs, and the change once it is accepted. */
 type Plan = { needs: Need[]; commit: (index: number) => void };
@@ -28,10 +41,8 @@ type Plan = { needs: Need[]; commit: (index: number) => void };
 /** Whether a statement's signatures carry the consent its rules require, in words for people. */
 export type ConsentReport = {
   satisfied: boolean;
-  missing: string[];
+  missing: MissingConsent[];
   signers: string[];
-  /** The rule of the first consent missing, if any. */
-  rule?: Rule;
 };
 
 /**
@@ -48,14 +59,8 @@ export function evaluateStatement(
   signers: Signers,
 ): ConsentReport {
   const { needs } = plan(state, statement, signers);
-  const unmet = needs.filter((n) => !n.met);
-  const report: ConsentReport = {
-    satisfied: unmet.length === 0,
-    missing: unmet.map((n) => n.missing),
-    signers: [...signers.keys()],
-  };
-  if (unmet[0]) report.rule = unmet[0].rule;
-  return report;
+  const missing = needs.filter((n) => !n.met).map(({ met: _, ...rest }) => rest);
+  return { satisfied: missing.length === 0, missing, signers: [...signers.keys()] };
 }
 
 /**
@@ -79,7 +84,7 @@ export function applyStatement(
   }
   const { needs, commit } = plan(state, statement, signers);
   const unmet = needs.find((n) => !n.met);
-  if (unmet) throw new RuleViolation(unmet.rule, unmet.missing);
+  if (unmet) throw new RuleViolation(unmet.rule, unmet.text);
   commit(index);
   state.size = index + 1;
 }
@@ -105,13 +110,16 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
     return {
       rule,
       met: have >= count,
-      missing: `${what}: ${have} of ${count}`,
+      text: `${what}: ${have} of ${count}`,
+      have,
+      need: count,
     };
   };
   const signedBy = (rule: Rule, handle: string, what: string): Need => ({
     rule,
     met: signed(handle),
-    missing: `the signature of ${handle} ${what}`,
+    text: `the signature of ${handle} ${what}`,
+    signers: [handle],
   });
   const actorSigned = signedBy('consent.actor', actor, 'who makes the statement');
 
@@ -125,6 +133,12 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
         throw violation('statement.actor', 'an admission is stated by the candidate');
       }
       requireNewKeys(state, keys);
+      if (!keys.some(isSigningKey)) {
+        throw violation(
+          'key.no-signing-key',
+          'a member needs an SSH key or a passkey to sign with',
+        );
+      }
       // While the cooperative has no members (founded without founders), its first member
       // needs no vouch: there is nobody who could give one.
       const vouches =
@@ -386,9 +400,6 @@ function requireHosts(state: CoopState, hosts: readonly string[]): void {
 
 /** New keys must be new to the cooperative: a key that ever belonged to one member stays theirs. */
 function requireNewKeys(state: CoopState, keys: readonly MemberKey[]): void {
-  if (!keys.some(isSigningKey)) {
-    throw violation('key.no-signing-key', 'a member needs an SSH key or a passkey to sign with');
-  }
   const ids = keys.map(keyIdOf);
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
   if (repeated) throw violation('key.in-use', `the key ${repeated} is listed twice`);
@@ -412,7 +423,8 @@ function stewardConsent(
   return {
     rule: 'consent.steward',
     met: keepers.length === 0 || keepers.some((h) => signers.has(h)),
-    missing: `the signature of a ${role ?? 'steward or deputy'} of ${service.slug} (${keepers.join(', ')})`,
+    text: `the signature of a ${role ?? 'steward or deputy'} of ${service.slug} (${keepers.join(', ')})`,
+    signers: keepers,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   signedBytes,
   statementNamespace,
   type SignedPart,
+  type MemberKey,
   type Statement,
   type SubmittedStatement,
 } from '@allmende/protocol';
@@ -28,6 +29,7 @@ import {
   evaluateStatement,
   foundedState,
   keyIdOf,
+  oversightGroup,
   replayStatements,
   responsibleFor,
   verifySignatures,
@@ -130,9 +132,8 @@ describe('admission', () => {
       evaluateStatement(c.state, statement, await verifySignatures(c.state, statement)),
     ).toEqual({
       satisfied: false,
-      missing: ['vouches by members: 1 of 2'],
+      missing: [{ rule: 'consent.vouches', text: 'vouches by members: 1 of 2', have: 1, need: 2 }],
       signers: ['dana', 'ada'],
-      rule: 'consent.vouches',
     });
   });
 
@@ -280,6 +281,28 @@ describe('signatures', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('keys', () => {
+  it('adds an age recipient for the oversight group, signed by a key the member holds', async () => {
+    const c = coop(ada, bo);
+    const recipient = 'age1' + 'q'.repeat(58);
+    await c.apply(
+      await signedBy(
+        draft('key.added', 'ada', { handle: 'ada', key: { kind: 'age', recipient } }),
+        ORIGIN,
+        ada,
+      ),
+    );
+    expect(oversightGroup(c.state)).toEqual(['ada']);
+    const ageOnly: MemberKey = { kind: 'age', recipient: 'age1' + 'p'.repeat(58) };
+    const part = draft('member.admitted', 'eve', {
+      handle: 'eve',
+      name: 'Eve',
+      keys: [ageOnly],
+    });
+    expect(await c.refusal(await signedBy(part, ORIGIN, bo))).toBe('key.no-signing-key');
   });
 });
 

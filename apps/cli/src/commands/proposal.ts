@@ -156,7 +156,7 @@ async function describeProposal(connection: Connection, proposal: Proposal): Pro
     `proposal ${proposal.id} (${part.type}, ${status}, since ${proposal.createdAt})`,
     ...(await summarizeStatement(part, { policy })),
     `signed by: ${proposal.statement.signatures.map((s) => `${s.signer} (${s.kind})`).join(', ') || 'nobody'}`,
-    ...proposal.consent.missing.map((m) => `still needed: ${shown(m)}`),
+    ...proposal.consent.missing.map((m) => `still needed: ${shown(m.text)}`),
   ];
 }
 
@@ -186,7 +186,7 @@ export const PROPOSAL_COMMANDS: Record<string, Command> = {
             p.statement.type,
             p.statement.actor.slice('member:'.length),
             p.status === 'logged' ? `logged #${p.index ?? '?'}` : p.status,
-            p.consent.missing.join('; '),
+            p.consent.missing.map((m) => m.text).join('; '),
           ]),
         ),
       );

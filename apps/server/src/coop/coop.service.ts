@@ -138,8 +138,10 @@ export class CoopService implements MemberDirectory {
     await this.#refuseReplay(digest);
     const signers = await this.#verify(statement);
     const report = refusing(() => evaluateStatement(this.#state, statement, signers));
-    if (!report.satisfied) {
-      throw new AppError('STATEMENT_REFUSED', report.missing.join('; '), { rule: report.rule });
+    const [first] = report.missing;
+    if (first) {
+      const text = report.missing.map((m) => m.text).join('; ');
+      throw new AppError('STATEMENT_REFUSED', text, { rule: first.rule });
     }
     const invitation =
       statement.type === 'member.admitted' && statement.body.invitation
@@ -283,7 +285,11 @@ export class CoopService implements MemberDirectory {
       return { satisfied, missing, signers: names };
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error;
-      return { satisfied: false, missing: [error.message], signers: [] };
+      return {
+        satisfied: false,
+        missing: [{ rule: error.rule, text: error.message }],
+        signers: [],
+      };
     }
   }
 

@@ -403,6 +403,32 @@ export const de: Messages = {
     consent: 'Unterschriften',
     signatures: 'Unterschrieben von',
     missing: 'Es fehlt noch',
+    missingConsent: ({ rule, text, have = 0, need = 0, signers = [] }) => {
+      const who = signers.join(', ');
+      switch (rule) {
+        case 'consent.vouches':
+          return `Bürgschaften von Mitgliedern: ${have} von ${need}`;
+        case 'consent.removal':
+          return `Unterschriften anderer Mitglieder für den Ausschluss: ${have} von ${need}`;
+        case 'consent.key-revocation':
+          return `Unterschriften anderer Mitglieder, um den Schlüssel zu widerrufen: ${have} von ${need}`;
+        case 'consent.policy-change':
+          return `Unterschriften von Mitgliedern für die Änderung der Regeln: ${have} von ${need}`;
+        case 'consent.candidate':
+          return `Die Unterschrift der Person, die beitreten will: ${who}`;
+        case 'consent.actor':
+          return `Die Unterschrift von ${who}, der oder die es vorschlägt`;
+        case 'consent.assignee':
+          return `Die Unterschrift von ${who}, der oder die die Aufgabe übernimmt`;
+        case 'consent.steward':
+          return `Die Unterschrift von jemandem, der den Dienst betreut (${who})`;
+        case 'consent.handover':
+        case 'consent.member':
+          return `Die Unterschrift von ${who}`;
+        default:
+          return text;
+      }
+    },
     nothingMissing: 'Nichts: Der Vorschlag wird gleich protokolliert.',
     vouchHeading: 'Bürgen',
     signHeading: 'Unterschreiben',

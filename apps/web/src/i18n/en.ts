@@ -385,6 +385,32 @@ export const en: Messages = {
     consent: 'Signatures',
     signatures: 'Signed by',
     missing: 'Still missing',
+    missingConsent: ({ rule, text, have = 0, need = 0, signers = [] }) => {
+      const who = signers.join(', ');
+      switch (rule) {
+        case 'consent.vouches':
+          return `Vouches by members: ${have} of ${need}`;
+        case 'consent.removal':
+          return `Signatures of other members for the removal: ${have} of ${need}`;
+        case 'consent.key-revocation':
+          return `Signatures of other members to revoke the key: ${have} of ${need}`;
+        case 'consent.policy-change':
+          return `Signatures of members for the change of the rules: ${have} of ${need}`;
+        case 'consent.candidate':
+          return `The signature of the candidate, ${who}`;
+        case 'consent.actor':
+          return `The signature of ${who}, who proposes it`;
+        case 'consent.assignee':
+          return `The signature of ${who}, who takes on the role`;
+        case 'consent.steward':
+          return `The signature of someone who looks after the service (${who})`;
+        case 'consent.handover':
+        case 'consent.member':
+          return `The signature of ${who}`;
+        default:
+          return text;
+      }
+    },
     nothingMissing: 'Nothing: it is about to be logged.',
     vouchHeading: 'Vouch',
     signHeading: 'Sign',

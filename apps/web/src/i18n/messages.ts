@@ -1,6 +1,7 @@
 import type {
   GovernancePolicy,
   MemberKey,
+  MissingConsent,
   Sensitivity,
   ServiceStatus,
   StatementType,
@@ -359,6 +360,8 @@ export type Messages = {
     consent: string;
     signatures: string;
     missing: string;
+    /** A condition of consent not met yet, said by its rule (the server's text is English). */
+    missingConsent: (missing: MissingConsent) => string;
     nothingMissing: string;
     vouchHeading: string;
     signHeading: string;

@@ -88,8 +88,8 @@ function ProposalDetails({
                   <p>{p.nothingMissing}</p>
                 ) : (
                   <ul className="plain-list missing">
-                    {consent.missing.map((line) => (
-                      <li key={line}>{line}</li>
+                    {consent.missing.map((missing) => (
+                      <li key={missing.text}>{p.missingConsent(missing)}</li>
                     ))}
                   </ul>
                 )}

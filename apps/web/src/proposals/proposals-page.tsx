@@ -65,7 +65,7 @@ function ProposalItem({ proposal }: { proposal: Proposal }) {
         {proposal.status === 'open' && consent.missing.length > 0 && (
           <>
             {' · '}
-            {consent.missing.join(' · ')}
+            {consent.missing.map((missing) => p.missingConsent(missing)).join(' · ')}
           </>
         )}
       </p>

@@ -121,8 +121,8 @@ export function ProposalOutcome({
         <p className="status-heading">{t.outcome.waiting}</p>
         {proposal.consent.missing.length > 0 && (
           <ul className="plain-list">
-            {proposal.consent.missing.map((line) => (
-              <li key={line}>{line}</li>
+            {proposal.consent.missing.map((missing) => (
+              <li key={missing.text}>{t.proposals.missingConsent(missing)}</li>
             ))}
           </ul>
         )}
