@@ -382,7 +382,9 @@ describe('the cooperative from the command line', () => {
       await as('alice')('service', 'assign', 'mail', 'bob', '--deputy', '--json'),
     );
     expect(proposed.status).toBe('open');
-    expect(proposed.consent.missing.join(' ')).toContain('bob');
+    expect(proposed.consent.missing).toContainEqual(
+      expect.objectContaining({ rule: 'consent.assignee', signers: ['bob'] }),
+    );
 
     const part = signedPartOf(proposed.statement);
     const message = join(dir, 'assign-bytes');
