@@ -51,6 +51,12 @@ export async function openCooperative(
       url: config.url,
       founders: options.founders,
     });
+    if (coop.state.url !== config.url) {
+      throw new AppError(
+        'CONFIG_INVALID',
+        `invalid setting url: this cooperative's web address is ${coop.state.url} (named in its genesis, and passkeys are bound to it), not ${config.url}`,
+      );
+    }
     return {
       config,
       database,

@@ -463,9 +463,18 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
     expect(replayed).toEqual(server.coop.state);
   });
 
-  it('comes back after a restart with the same state', async () => {
+  it('comes back after a restart with the same state, at the web address of its genesis', async () => {
     const before = JSON.stringify(server.coop.state);
     await server.close();
+    const moved = startServer({
+      dataDir: store.dataDir,
+      databaseUrl: store.databaseUrl,
+      listen: '127.0.0.1:0',
+      url: 'https://elsewhere.example',
+    });
+    await expect(moved).rejects.toThrow(
+      /web address is http:\/\/localhost:0 \(named in its genesis/,
+    );
     server = await startServer({
       dataDir: store.dataDir,
       databaseUrl: store.databaseUrl,

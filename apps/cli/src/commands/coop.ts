@@ -6,21 +6,26 @@ const DATA = { data: { type: 'string' } } as const;
 
 export const COOP_COMMANDS: Record<string, Command> = {
   serve: {
-    synopsis: 'serve [--data DIR] [--listen HOST:PORT]',
+    synopsis: 'serve [--data DIR] [--listen HOST:PORT] [--url URL]',
     summary: 'start the server (creates the data folder on first start)',
-    options: { ...DATA, listen: { type: 'string' } },
+    options: { ...DATA, listen: { type: 'string' }, url: { type: 'string' } },
     args: 0,
     async run(values) {
       const { startServer } = await import('@allmende/server');
       const server = await startServer({
         dataDir: optional(values, 'data'),
         listen: optional(values, 'listen'),
+        url: optional(values, 'url'),
         logger: true,
       });
       console.log(
         `Allmende is running at ${server.url}  (log origin ${server.log.origin}, ${server.log.size} entries)`,
       );
       console.log(`Admin token: ${join(server.config.dataDir, 'admin-token')}`);
+      const founding = server.coop.foundingInvitationUrl;
+      if (founding) {
+        console.log(`The cooperative has no members yet. Its first member joins here: ${founding}`);
+      }
       await new Promise<void>((done) => {
         const stop = () => void server.close().then(done);
         process.once('SIGINT', stop);
@@ -30,7 +35,8 @@ export const COOP_COMMANDS: Record<string, Command> = {
     },
   },
   init: {
-    synopsis: 'init [--data DIR] [--origin O] [--name N] [--founder SPEC]… [--founders FILE]',
+    synopsis:
+      'init [--data DIR] [--origin O] [--name N] [--url URL] [--founder SPEC]… [--founders FILE]',
     summary:
       'create a cooperative: log key, admin token, genesis with its founders; SPEC is ' +
       'handle=alice,name=Alice Example,email=alice@example.org,key=~/.ssh/id_ed25519.pub ' +
@@ -39,6 +45,7 @@ export const COOP_COMMANDS: Record<string, Command> = {
       ...DATA,
       origin: { type: 'string' },
       name: { type: 'string' },
+      url: { type: 'string' },
       founder: { type: 'string', multiple: true },
       founders: { type: 'string' },
     },
@@ -57,10 +64,12 @@ export const COOP_COMMANDS: Record<string, Command> = {
         dataDir: optional(values, 'data'),
         origin: optional(values, 'origin'),
         name: optional(values, 'name'),
+        url: optional(values, 'url'),
       });
       const coop = await openCooperative(config, { founders });
       try {
         console.log(`Cooperative "${config.name}" in ${config.dataDir}`);
+        console.log(`Web address:  ${config.url}`);
         console.log(`Log origin:   ${coop.log.origin}`);
         console.log(`Verifier key: ${coop.log.verifierKey}`);
         console.log(`Admin token:  ${join(config.dataDir, 'admin-token')} (keep it secret)`);

@@ -17,16 +17,17 @@ export type Secrets = { signer: SignerKey; adminToken: string };
 
 /**
  * Creates what is missing in the data folder; never replaces a key or token that exists. A new
- * cooperative's origin and name go into allmende.toml, so that the next start keeps them.
+ * cooperative's origin, name and web address go into allmende.toml, so that the next start
+ * keeps them.
  * @throws AppError CONFIG_INVALID when the data folder belongs to another origin
  */
 export async function prepareDataFolder(
   dataDir: string,
-  { origin, name }: { origin: string; name: string },
+  { origin, name, url }: { origin: string; name: string; url: string },
 ): Promise<Secrets> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const signerKey = await readOrCreate(join(dataDir, LOG_KEY_FILE), async () => {
-    await writeConfigFile(dataDir, { origin, name });
+    await writeConfigFile(dataDir, { origin, name, url });
     const { signerKey } = await generateNoteKeys(origin);
     return signerKey;
   });
