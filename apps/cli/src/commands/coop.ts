@@ -19,7 +19,7 @@ export const COOP_COMMANDS: Record<string, Command> = {
         logger: true,
       });
       console.log(
-        `Allmende is running at ${server.url}  (log origin ${server.log.origin}, ${server.log.size} entries)`,
+        `Allmende is running at ${server.config.url}  (listening on ${server.url}; log origin ${server.log.origin}, ${server.log.size} entries)`,
       );
       console.log(`Admin token: ${join(server.config.dataDir, 'admin-token')}`);
       const founding = server.coop.foundingInvitationUrl;
