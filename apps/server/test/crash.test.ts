@@ -27,7 +27,7 @@ function serve(store: TestStore): Promise<{ child: ChildProcess; url: string }> 
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const url = /running at (http:\/\/\S+)/.exec(output)?.[1];
+      const url = /listening on (http:\/\/[^\s;]+)/.exec(output)?.[1];
       if (url) resolve({ child, url });
     });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
