@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CoopInfo,
+  MemberInfo,
   MemberList,
   newNonce,
   Proposal,
@@ -602,6 +603,24 @@ describe('the cooperative for its members', () => {
       .locator('.member-menu')
       .getByRole('link', { name: /Ada Lovelace/ })
       .waitFor();
+  });
+
+  it('revokes a passkey with a signature of that very passkey', async () => {
+    await bo.goto(`${base}/account`);
+    await bo.getByRole('button', { name: 'Diesen Schlüssel widerrufen' }).click();
+    await bo
+      .getByText('Ein widerrufener Schlüssel unterschreibt von da an nichts mehr.', {
+        exact: false,
+      })
+      .waitFor();
+    await expectNoAxeViolations(bo);
+    await bo.getByRole('button', { name: /Passkey unterschreiben/ }).click();
+    await bo
+      .getByRole('status')
+      .filter({ hasText: /Eintrag \d+/ })
+      .waitFor();
+    const boInfo = await getJson('/api/members/bo', MemberInfo);
+    expect(boInfo.keys.map((k) => k.revokedAt !== null)).toEqual([true]);
   });
 
   it('signs out everywhere', async () => {

@@ -83,6 +83,7 @@ function Keys({ member, onChanged }: { member: MemberInfo; onChanged: () => void
   const [failure, setFailure] = useState<ApiFailure>();
   const [problem, setProblem] = useState<string>();
   const [draft, setDraft] = useState<DraftOf<'key.added'>>();
+  const [revocation, setRevocation] = useState<DraftOf<'key.revoked'>>();
   const current = member.keys.filter((k) => k.revokedAt === null);
 
   async function addPasskey(event: FormEvent) {
@@ -119,9 +120,38 @@ function Keys({ member, onChanged }: { member: MemberInfo; onChanged: () => void
               {t.members.addedAt}{' '}
               <Link to={entryPath(info.addedAt)}>{t.log.entryLink(String(info.addedAt))}</Link>
             </p>
+            {!revocation && (
+              <button
+                type="button"
+                className="button"
+                onClick={() =>
+                  setRevocation(
+                    draftStatement('key.revoked', member.handle, {
+                      handle: member.handle,
+                      key: info.id,
+                    }),
+                  )
+                }
+              >
+                {a.revokeKey}
+              </button>
+            )}
           </li>
         ))}
       </ul>
+      {revocation && (
+        <>
+          <p>{a.revokeKeyIntro}</p>
+          <ProposeStatement
+            level={3}
+            part={revocation}
+            signer={member.handle}
+            keys={currentKeys(member)}
+            onDone={onChanged}
+            onCancel={() => setRevocation(undefined)}
+          />
+        </>
+      )}
       <h3>{a.addPasskey}</h3>
       {draft ? (
         <>

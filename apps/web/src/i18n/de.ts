@@ -278,6 +278,9 @@ export const de: Messages = {
     creatingPasskey: 'Warten auf Ihr Gerät …',
     passkeyCreated:
       'Ihr Gerät hat den Passkey erstellt. Unterschreiben Sie ihn jetzt mit einem Schlüssel, den Sie schon haben, ins Protokoll.',
+    revokeKey: 'Diesen Schlüssel widerrufen',
+    revokeKeyIntro:
+      'Ein widerrufener Schlüssel unterschreibt von da an nichts mehr. Unterschreiben Sie den Widerruf mit einem Ihrer Schlüssel, auch mit dem, den Sie widerrufen. Haben Sie alle Schlüssel verloren, können andere Mitglieder ihn für Sie widerrufen (allmende key revoke).',
     away: 'Abwesenheit',
     awayNow: 'Sie sind abwesend: Ihre Vertretungen stehen für Ihre Dienste ein.',
     awayUntil: (day) =>

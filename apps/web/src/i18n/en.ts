@@ -263,6 +263,9 @@ export const en: Messages = {
     creatingPasskey: 'Waiting for your device…',
     passkeyCreated:
       'Your device made the passkey. Now sign it into the log with a key you already have.',
+    revokeKey: 'Revoke this key',
+    revokeKeyIntro:
+      'A revoked key signs nothing from then on. Sign the revocation with any of your keys, even the one you revoke. If you lost every key, other members can revoke it for you (allmende key revoke).',
     away: 'Away',
     awayNow: 'You are away: your deputies answer for your services.',
     awayUntil: (day) => `You are away until ${day}: your deputies answer for your services.`,

@@ -247,6 +247,8 @@ export type Messages = {
     createPasskey: string;
     creatingPasskey: string;
     passkeyCreated: string;
+    revokeKey: string;
+    revokeKeyIntro: string;
     away: string;
     awayNow: string;
     awayUntil: (day: string) => string;
