@@ -443,6 +443,12 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
   }
 
   it('rebuilds exactly the database’s members, keys, services, stewards and policies by replaying the log', async () => {
+    // Entries that change nothing in the cooperative may come between its statements.
+    await server.log.append({ type: 'notice', actor: 'coop', body: { text: 'Wartung' } });
+    const away = await submit(
+      await sign(draft('steward.away', 'bo', { handle: 'bo', away: true }), bo),
+    );
+    expect(away.status).toBe(201);
     const entries = await server.log.entries(0, server.log.size);
     const statements = entries.map(({ index, entry }) => {
       const statement = decodeStatement(entry);
@@ -450,7 +456,6 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
       return { index, statement };
     });
     const replayed = await replayStatements(statements);
-    expect(replayed.size).toBe(server.log.size);
     const stored = await new CoopRepository(server.database).projection();
     const sorted = (rows: Record<string, unknown[]>) =>
       Object.fromEntries(

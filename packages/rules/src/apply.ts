@@ -78,15 +78,11 @@ export function applyStatement(
   if (statement.type === 'coop.founded') {
     throw new RuleViolation('statement.genesis', 'coop.founded can only be the first entry');
   }
-  if (statement.type === 'notice') {
-    state.size = index + 1;
-    return;
-  }
+  if (statement.type === 'notice') return;
   const { needs, commit } = plan(state, statement, signers);
   const unmet = needs.find((n) => !n.met);
   if (unmet) throw new RuleViolation(unmet.rule, unmet.text);
   commit(index);
-  state.size = index + 1;
 }
 
 const SENSITIVITY_RANK: Record<Sensitivity, number> = {

@@ -18,6 +18,7 @@ export async function replayStatements(
   entries: Iterable<ReplayedEntry> | AsyncIterable<ReplayedEntry>,
 ): Promise<CoopState> {
   let state: CoopState | undefined;
+  let next = 0;
   for await (const { index, statement } of entries) {
     try {
       if (index === 0) {
@@ -26,15 +27,17 @@ export async function replayStatements(
         }
         checkGenesis(statement);
         state = foundedState(statement);
+        next = 1;
         continue;
       }
-      if (!state || index !== state.size) {
+      if (!state || index !== next) {
         throw new RuleViolation('statement.genesis', `entry ${index} is out of order`);
       }
       const signers = isMemberStatement(statement)
         ? await verifySignatures(state, statement)
         : NO_SIGNERS;
       applyStatement(state, statement, index, signers);
+      next = index + 1;
     } catch (error) {
       if (error instanceof RuleViolation) {
         throw new RuleViolation(error.rule, `entry ${index}: ${error.message}`, { cause: error });

@@ -54,7 +54,7 @@ function coop(...founders: TestMember[]) {
     log,
     async apply(statement: SubmittedStatement): Promise<void> {
       const signers = await verifySignatures(state, statement);
-      applyStatement(state, statement, state.size, signers);
+      applyStatement(state, statement, log.length, signers);
       log.push({ ...statement, time: '2026-11-26T12:00:00.000Z' });
     },
     async refusal(statement: SubmittedStatement): Promise<string> {

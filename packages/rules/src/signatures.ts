@@ -96,7 +96,8 @@ function signingKeysOf(
 ): KeyRecord[] {
   const member = lookup(state.members, signer);
   if (statement.type === 'member.admitted' && signer === statement.body.handle && !member) {
-    return newMember(signer, statement.body.name, statement.body.keys, state.size).keys;
+    // Not added yet: the index is the admission's own, unknown until it is appended.
+    return newMember(signer, statement.body.name, statement.body.keys, -1).keys;
   }
   if (!member) {
     throw new RuleViolation('signature.unknown-signer', `${where}: there is no member ${signer}`);

@@ -27,8 +27,6 @@ export type CoopState = {
   hosts: Record<string, HostRecord>;
   /** Every key ever held, by key ID, and its holder: a key belongs to one member for good. */
   keyHolders: Record<string, string>;
-  /** The index of the next entry. */
-  size: number;
 };
 
 export type KeyRecord = { id: string; key: MemberKey; addedAt: number; revokedAt: number | null };
@@ -160,7 +158,6 @@ export function foundedState(genesis: StatementOf<'coop.founded'>): CoopState {
     services: {},
     hosts: {},
     keyHolders: {},
-    size: 1,
   };
   for (const founder of founders) {
     state.members[founder.handle] = newMember(founder.handle, founder.name, founder.keys, 0);
