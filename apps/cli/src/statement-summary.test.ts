@@ -1,5 +1,10 @@
 import { encodeHex } from '@allmende/bytes';
-import { DEFAULT_POLICY, statementDigest, type Proposal } from '@allmende/protocol';
+import {
+  DEFAULT_POLICY,
+  formatAgeRecipient,
+  statementDigest,
+  type Proposal,
+} from '@allmende/protocol';
 import { describe, expect, it } from 'vitest';
 import { proposalMatches } from './proposals.ts';
 import { summarizeStatement } from './statement-summary.ts';
@@ -34,7 +39,7 @@ describe('summarizeStatement', () => {
     const admitted = draftStatement('member.admitted', 'mallory', {
       handle: 'mallory',
       name: 'Mallory \u202Elive',
-      keys: [{ kind: 'age', recipient: `age1${'q'.repeat(58)}` }],
+      keys: [{ kind: 'age', recipient: formatAgeRecipient(new Uint8Array(32)) }],
     });
     const [first] = await summarizeStatement(admitted);
     expect(first).toBe('mallory asks to be admitted as a member, named "Mallory \uFFFDlive"');

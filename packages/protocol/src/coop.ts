@@ -2,6 +2,7 @@ import { tryDecodeBase64Url } from '@allmende/bytes';
 import { parsePublicKey, formatPublicKey } from '@allmende/ssh';
 import { parseCoseKey } from '@allmende/webauthn';
 import { z } from 'zod';
+import { parseAgeRecipient } from './age.ts';
 
 /**
  * The cooperative's vocabulary: handles, member keys, signatures and policies — the parts that
@@ -100,9 +101,14 @@ export const MemberKey = z.discriminatedUnion('kind', [
   /** An age X25519 recipient: sealed transcripts are encrypted to the oversight group's. */
   z.strictObject({
     kind: z.literal('age'),
-    recipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, {
-      message: 'an age recipient is "age1" and 58 bech32 characters',
-    }),
+    recipient: z
+      .string()
+      .regex(/^age1[02-9ac-hj-np-z]{58}$/, {
+        message: 'an age recipient is "age1" and 58 bech32 characters',
+      })
+      .refine((text) => parseAgeRecipient(text) !== undefined, {
+        message: 'the age recipient is mistyped: its checksum does not match',
+      }),
   }),
 ]);
 export type MemberKey = z.infer<typeof MemberKey>;

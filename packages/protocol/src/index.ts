@@ -1,3 +1,4 @@
+export * from './age.ts';
 export * from './coop.ts';
 export * from './coop-api.ts';
 export * from './canonical-json.ts';

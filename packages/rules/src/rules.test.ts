@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   DEFAULT_POLICY,
+  formatAgeRecipient,
   signedBytes,
   statementNamespace,
   type SignedPart,
@@ -287,7 +289,7 @@ describe('signatures', () => {
 describe('keys', () => {
   it('adds an age recipient for the oversight group, signed by a key the member holds', async () => {
     const c = coop(ada, bo);
-    const recipient = 'age1' + 'q'.repeat(58);
+    const recipient = formatAgeRecipient(randomBytes(32));
     await c.apply(
       await signedBy(
         draft('key.added', 'ada', { handle: 'ada', key: { kind: 'age', recipient } }),
@@ -296,7 +298,7 @@ describe('keys', () => {
       ),
     );
     expect(oversightGroup(c.state)).toEqual(['ada']);
-    const ageOnly: MemberKey = { kind: 'age', recipient: 'age1' + 'p'.repeat(58) };
+    const ageOnly: MemberKey = { kind: 'age', recipient: formatAgeRecipient(randomBytes(32)) };
     const part = draft('member.admitted', 'eve', {
       handle: 'eve',
       name: 'Eve',
