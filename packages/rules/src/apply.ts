@@ -405,7 +405,8 @@ function requireNewKeys(state: CoopState, keys: readonly MemberKey[]): void {
 
 /**
  * A service's own people consent to changes of it: one of its stewards (or, with `role`
- * undefined, deputies too). A service nobody looks after yet needs no such signature.
+ * undefined, deputies too; with no steward left, its deputies stand in). A service nobody looks
+ * after yet needs no such signature.
  */
 function stewardConsent(
   state: CoopState,
@@ -413,9 +414,9 @@ function stewardConsent(
   signers: Signers,
   role?: 'steward',
 ): Need {
-  const keepers = service.stewards
-    .filter((s) => (role ? s.role === role : true) && activeMember(state, s.handle))
-    .map((s) => s.handle);
+  const active = service.stewards.filter((s) => activeMember(state, s.handle));
+  const stewards = active.filter((s) => s.role === 'steward');
+  const keepers = (role && stewards.length > 0 ? stewards : active).map((s) => s.handle);
   return {
     rule: 'consent.steward',
     met: keepers.length === 0 || keepers.some((h) => signers.has(h)),

@@ -389,6 +389,24 @@ describe('services and stewards', () => {
     ]);
   });
 
+  it('needs the deputy’s signature for a new steward when the service has only a deputy', async () => {
+    const c = await withService();
+    await c.apply(
+      await signedBy(
+        draft('steward.assigned', 'cem', { service: 'mail', handle: 'cem', role: 'deputy' }),
+        ORIGIN,
+        cem,
+      ),
+    );
+    const takeover = draft('steward.assigned', 'bo', {
+      service: 'mail',
+      handle: 'bo',
+      role: 'steward',
+    });
+    expect(await c.refusal(await signedBy(takeover, ORIGIN, bo))).toBe('consent.steward');
+    await c.apply(await signedBy(takeover, ORIGIN, bo, cem));
+  });
+
   it('hands the service to the deputy while the steward is away, and over for good', async () => {
     const c = await withService();
     await c.apply(
