@@ -112,6 +112,18 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** A list as JSON with --json, else as a table of `columns`, one row per item. */
+export function printList<T>(
+  values: Values,
+  items: readonly T[],
+  columns: readonly string[],
+  row: (item: T) => readonly string[],
+): number {
+  if (flag(values, 'json')) printJson(items);
+  else console.log(formatTable(columns, items.map(row)));
+  return 0;
+}
+
 /** Columns aligned by padding; every cell passes through {@link shown}. */
 export function formatTable(
   headers: readonly string[],

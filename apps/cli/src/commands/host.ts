@@ -1,16 +1,16 @@
 import { HostInfo, HostList } from '@allmende/protocol';
 import { segment } from '../api-client.ts';
 import {
+  type Command,
   flag,
-  formatTable,
   JSON_OUTPUT,
   optional,
   printJson,
+  printList,
   required,
   SERVER,
   shown,
   STATEMENT,
-  type Command,
 } from '../cli.ts';
 import { connect } from '../connection.ts';
 import { formatCost, parseCost } from '../cost.ts';
@@ -32,24 +32,19 @@ export const HOST_COMMANDS: Record<string, Command> = {
     async run(values) {
       const { api } = await connect(values);
       const { hosts } = await api.get('/api/hosts', HostList);
-      if (flag(values, 'json')) {
-        printJson(hosts);
-        return 0;
-      }
-      console.log(
-        formatTable(
-          ['NAME', 'ADDRESS', 'PROVIDER', 'LOCATION', 'PER MONTH', 'SERVICES'],
-          hosts.map((h) => [
-            h.name,
-            h.address,
-            h.provider,
-            h.location,
-            formatCost(h.monthlyCost),
-            h.services.join(', '),
-          ]),
-        ),
+      return printList(
+        values,
+        hosts,
+        ['NAME', 'ADDRESS', 'PROVIDER', 'LOCATION', 'PER MONTH', 'SERVICES'],
+        (h) => [
+          h.name,
+          h.address,
+          h.provider,
+          h.location,
+          formatCost(h.monthlyCost),
+          h.services.join(', '),
+        ],
       );
-      return 0;
     },
   },
   'host show': {

@@ -1,15 +1,13 @@
 import { MemberInfo, normalizeHandle } from '@allmende/protocol';
 import { segment } from '../api-client.ts';
 import {
-  flag,
-  formatTable,
+  type Command,
   JSON_OUTPUT,
   optional,
-  printJson,
+  printList,
   SERVER,
   STATEMENT,
   usageError,
-  type Command,
 } from '../cli.ts';
 import { connect, requireLogin } from '../connection.ts';
 import { keyId, readMemberKey } from '../member-keys.ts';
@@ -26,22 +24,12 @@ export const KEY_COMMANDS: Record<string, Command> = {
       const whose =
         handle === undefined ? requireLogin(connection).handle : normalizeHandle(handle);
       const member = await connection.api.get(`/api/members/${segment(whose)}`, MemberInfo);
-      if (flag(values, 'json')) {
-        printJson(member.keys);
-        return 0;
-      }
-      console.log(
-        formatTable(
-          ['ID', 'KIND', 'ADDED', 'REVOKED'],
-          member.keys.map((k) => [
-            k.id,
-            k.key.kind === 'passkey' && k.key.label ? `passkey "${k.key.label}"` : k.key.kind,
-            `#${k.addedAt}`,
-            k.revokedAt === null ? '' : `#${k.revokedAt}`,
-          ]),
-        ),
-      );
-      return 0;
+      return printList(values, member.keys, ['ID', 'KIND', 'ADDED', 'REVOKED'], (k) => [
+        k.id,
+        k.key.kind === 'passkey' && k.key.label ? `passkey "${k.key.label}"` : k.key.kind,
+        `#${k.addedAt}`,
+        k.revokedAt === null ? '' : `#${k.revokedAt}`,
+      ]);
     },
   },
   'key add': {

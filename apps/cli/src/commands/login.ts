@@ -7,13 +7,11 @@ import { ApiClient, ApiError, normalizeServerUrl, segment } from '../api-client.
 import {
   badInput,
   CliError,
-  flag,
-  formatTable,
+  type Command,
   JSON_OUTPUT,
   optional,
-  printJson,
+  printList,
   SERVER,
-  type Command,
 } from '../cli.ts';
 import { connect, cooperative, requireLogin } from '../connection.ts';
 import { CredentialStore } from '../credentials.ts';
@@ -143,22 +141,12 @@ export const LOGIN_COMMANDS: Record<string, Command> = {
       const connection = await connect(values);
       const login = requireLogin(connection);
       const { tokens } = await connection.api.get('/api/auth/tokens', TokenList);
-      if (flag(values, 'json')) {
-        printJson(tokens);
-        return 0;
-      }
-      console.log(
-        formatTable(
-          ['ID', 'LABEL', 'CREATED', 'LAST USED'],
-          tokens.map((t) => [
-            t.id === login.tokenId ? `${t.id} *` : t.id,
-            t.label ?? '',
-            t.createdAt,
-            t.lastUsedAt ?? 'never',
-          ]),
-        ),
-      );
-      return 0;
+      return printList(values, tokens, ['ID', 'LABEL', 'CREATED', 'LAST USED'], (t) => [
+        t.id === login.tokenId ? `${t.id} *` : t.id,
+        t.label ?? '',
+        t.createdAt,
+        t.lastUsedAt ?? 'never',
+      ]);
     },
   },
   'token revoke': {

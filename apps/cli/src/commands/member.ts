@@ -15,18 +15,18 @@ import { ApiClient, normalizeServerUrl, segment } from '../api-client.ts';
 import {
   badInput,
   CliError,
+  type Command,
   flag,
-  formatTable,
   JSON_OUTPUT,
   optional,
   printJson,
+  printList,
   repeated,
   required,
   SERVER,
   shown,
   STATEMENT,
   usageError,
-  type Command,
 } from '../cli.ts';
 import { connect, requireLogin } from '../connection.ts';
 import { CredentialStore } from '../credentials.ts';
@@ -44,17 +44,12 @@ export const MEMBER_COMMANDS: Record<string, Command> = {
     async run(values) {
       const { api } = await connect(values);
       const { members } = await api.get('/api/members', MemberList);
-      if (flag(values, 'json')) {
-        printJson(members);
-        return 0;
-      }
-      console.log(
-        formatTable(
-          ['HANDLE', 'NAME', 'STATUS', 'SERVICES'],
-          members.map((m) => [m.handle, m.name, memberStatus(m), services(m)]),
-        ),
-      );
-      return 0;
+      return printList(values, members, ['HANDLE', 'NAME', 'STATUS', 'SERVICES'], (m) => [
+        m.handle,
+        m.name,
+        memberStatus(m),
+        services(m),
+      ]);
     },
   },
   'member show': {

@@ -15,14 +15,14 @@ import { segment } from '../api-client.ts';
 import {
   badInput,
   CliError,
+  type Command,
   flag,
-  formatTable,
   JSON_OUTPUT,
   optional,
   printJson,
+  printList,
   SERVER,
   shown,
-  type Command,
   type Values,
 } from '../cli.ts';
 import { connect, cooperative, requireLogin, type Connection } from '../connection.ts';
@@ -170,27 +170,17 @@ export const PROPOSAL_COMMANDS: Record<string, Command> = {
       const connection = await connect(values);
       const path = flag(values, 'all') ? '/api/proposals?status=all' : '/api/proposals';
       const { proposals } = await connection.api.get(path, ProposalList);
-      if (flag(values, 'json')) {
-        printJson(proposals);
-        return 0;
-      }
-      if (proposals.length === 0) {
+      if (proposals.length === 0 && !flag(values, 'json')) {
         console.log('no open proposals');
         return 0;
       }
-      console.log(
-        formatTable(
-          ['ID', 'TYPE', 'BY', 'STATUS', 'STILL NEEDED'],
-          proposals.map((p) => [
-            p.id.slice(0, 12),
-            p.statement.type,
-            p.statement.actor.slice('member:'.length),
-            p.status === 'logged' ? `logged #${p.index ?? '?'}` : p.status,
-            p.consent.missing.map((m) => m.text).join('; '),
-          ]),
-        ),
-      );
-      return 0;
+      return printList(values, proposals, ['ID', 'TYPE', 'BY', 'STATUS', 'STILL NEEDED'], (p) => [
+        p.id.slice(0, 12),
+        p.statement.type,
+        p.statement.actor.slice('member:'.length),
+        p.status === 'logged' ? `logged #${p.index ?? '?'}` : p.status,
+        p.consent.missing.map((m) => m.text).join('; '),
+      ]);
     },
   },
   'proposal show': {

@@ -8,17 +8,17 @@ import {
 import { segment } from '../api-client.ts';
 import {
   badInput,
+  type Command,
   flag,
-  formatTable,
   JSON_OUTPUT,
   optional,
   printJson,
+  printList,
   repeated,
   required,
   SERVER,
   shown,
   STATEMENT,
-  type Command,
   type Values,
 } from '../cli.ts';
 import { connect } from '../connection.ts';
@@ -45,24 +45,19 @@ export const SERVICE_COMMANDS: Record<string, Command> = {
     async run(values) {
       const { api } = await connect(values);
       const { services } = await api.get('/api/services', ServiceList);
-      if (flag(values, 'json')) {
-        printJson(services);
-        return 0;
-      }
-      console.log(
-        formatTable(
-          ['SLUG', 'NAME', 'SENSITIVITY', 'STATUS', 'RESPONSIBLE', 'HOSTS'],
-          services.map((s) => [
-            s.slug,
-            s.name,
-            s.sensitivity,
-            s.status,
-            s.responsible ?? '(nobody)',
-            s.hosts.join(', '),
-          ]),
-        ),
+      return printList(
+        values,
+        services,
+        ['SLUG', 'NAME', 'SENSITIVITY', 'STATUS', 'RESPONSIBLE', 'HOSTS'],
+        (s) => [
+          s.slug,
+          s.name,
+          s.sensitivity,
+          s.status,
+          s.responsible ?? '(nobody)',
+          s.hosts.join(', '),
+        ],
       );
-      return 0;
     },
   },
   'service show': {
