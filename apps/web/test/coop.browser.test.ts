@@ -9,7 +9,6 @@ import {
   Proposal,
   signedBytes,
   type SignedPart,
-  type SubmittedStatement,
 } from '@allmende/protocol';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +34,8 @@ import {
 const COOP_NAME = 'Testgenossenschaft';
 const ADA = { handle: 'ada', name: 'Ada Lovelace', email: 'ada@coop.test' };
 const PASSWORD = 'correct horse battery staple';
+/** A third member, admitted through the API with two SSH keys, one of which she loses. */
+const CY = { handle: 'cy', name: 'Cy Cordes' };
 
 let server: RunningServer;
 let browser: Browser;
@@ -44,6 +45,8 @@ let webRoot: string;
 let base: string;
 let namespace: string;
 let adaKey: SshKey;
+let cyKey: SshKey;
+let cyLostKey: SshKey;
 /** The founder's browser: signed in, with a passkey once the first tests have run. */
 let ada: Page;
 /** The candidate's phone, a member's once admitted. */
@@ -70,22 +73,57 @@ async function getJson<T>(path: string, schema: { parse: (body: unknown) => T })
   return schema.parse(await response.json());
 }
 
-/** A statement by ada, signed with her SSH key by ssh-keygen and proposed through the API. */
-async function proposeAsAda<T extends SubmittedStatement['type']>(
+/** A statement by a member, signed with their SSH key by ssh-keygen and proposed through the API. */
+type BodyOf<T extends SignedPart['type']> = Extract<SignedPart, { type: T }>['body'];
+
+async function proposeAs<T extends SignedPart['type']>(
+  key: SshKey,
+  handle: string,
   type: T,
-  body: Extract<SignedPart, { type: T }>['body'],
+  body: BodyOf<T>,
 ): Promise<Proposal> {
-  const part = { v: 1, type, actor: 'member:ada', nonce: newNonce(), body } as SignedPart;
-  const signature = await sshSign(adaKey, namespace, signedBytes(part));
+  const part = { v: 1, type, actor: `member:${handle}`, nonce: newNonce(), body } as SignedPart;
+  const signature = await sshSign(key, namespace, signedBytes(part));
   const response = await fetch(`${base}/api/proposals`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      statement: { ...part, signatures: [{ kind: 'ssh', signer: 'ada', signature }] },
+      statement: { ...part, signatures: [{ kind: 'ssh', signer: handle, signature }] },
     }),
   });
   expect(response.status, await response.clone().text()).toBe(201);
   return Proposal.parse(await response.json());
+}
+
+/** A statement by ada, signed with her SSH key by ssh-keygen and proposed through the API. */
+function proposeAsAda<T extends SignedPart['type']>(type: T, body: BodyOf<T>): Promise<Proposal> {
+  return proposeAs(adaKey, 'ada', type, body);
+}
+
+/**
+ * Admits a member through the API, as `allmende` would: the candidate signs the admission with
+ * the first of their SSH keys, and ada vouches with hers.
+ */
+async function admitThroughApi(handle: string, name: string, keys: [SshKey, ...SshKey[]]) {
+  const body = { handle, name, keys: keys.map((k) => k.key) };
+  const part = {
+    v: 1,
+    type: 'member.admitted',
+    actor: `member:${handle}`,
+    nonce: newNonce(),
+    body,
+  };
+  const bytes = signedBytes(part as SignedPart);
+  const signatures = [
+    { kind: 'ssh', signer: handle, signature: await sshSign(keys[0], namespace, bytes) },
+    { kind: 'ssh', signer: 'ada', signature: await sshSign(adaKey, namespace, bytes) },
+  ];
+  const response = await fetch(`${base}/api/statements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...part, signatures }),
+  });
+  expect(response.status, await response.clone().text()).toBe(201);
 }
 
 /** The heading of the page, once it is there. */
@@ -278,23 +316,38 @@ describe('the cooperative in public', () => {
   });
 });
 
-/** An API token for ada, proved with her SSH key in the login namespace (`allmende login`). */
-async function adaToken(label: string): Promise<string> {
+/** An API token for a member, proved with their SSH key in the login namespace (`allmende login`). */
+async function sshToken(key: SshKey, handle: string, label: string): Promise<string> {
   const challenge = (await (
     await fetch(`${base}/api/auth/ssh/challenge`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ handle: 'ada' }),
+      body: JSON.stringify({ handle }),
     })
   ).json()) as { nonce: string; namespace: string };
-  const signature = await sshSign(adaKey, challenge.namespace, challenge.nonce);
+  const signature = await sshSign(key, challenge.namespace, challenge.nonce);
   const response = await fetch(`${base}/api/auth/ssh/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ handle: 'ada', nonce: challenge.nonce, signature, label }),
+    body: JSON.stringify({ handle, nonce: challenge.nonce, signature, label }),
   });
   expect(response.status, await response.clone().text()).toBe(200);
   return ((await response.json()) as { token: string }).token;
+}
+
+function adaToken(label: string): Promise<string> {
+  return sshToken(adaKey, 'ada', label);
+}
+
+/** Sets a member's password with a token their SSH key got, so that they sign in on the web. */
+async function setPasswordWithSsh(key: SshKey, handle: string, password: string): Promise<void> {
+  const token = await sshToken(key, handle, 'password');
+  const response = await fetch(`${base}/api/auth/password`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ password }),
+  });
+  expect(response.status).toBe(204);
 }
 
 /** Signs in with a passkey from the sign-in page and waits for the header to name the member. */
@@ -605,6 +658,161 @@ describe('the cooperative for its members', () => {
       .waitFor();
   });
 
+  it('asks the other members to revoke a key that a member lost', async () => {
+    cyKey = await sshKeygen(keyDir, 'cy');
+    cyLostKey = await sshKeygen(keyDir, 'cy-phone');
+    await admitThroughApi(CY.handle, CY.name, [cyKey, cyLostKey]);
+    // Three members: the cooperative is no longer small, and the policy's numbers apply in full.
+    expect((await getJson('/api/coop', CoopInfo)).members).toBe(3);
+
+    // Visitors see the keys but cannot act on them; a member on her own page neither.
+    const visitor = await openPage();
+    await visitor.goto(`${base}/members/cy`);
+    await heading(visitor, CY.name);
+    await visitor.getByText(cyLostKey.key.publicKey).waitFor();
+    expect(
+      await visitor
+        .getByRole('button')
+        .filter({ hasText: /Revoke|remove/ })
+        .count(),
+    ).toBe(0);
+    await ada.goto(`${base}/members/ada`);
+    await heading(ada, ADA.name);
+    // Her e-mail address shows once the page knows who is signed in.
+    await ada.getByRole('link', { name: ADA.email }).waitFor();
+    expect(
+      await ada
+        .getByRole('button')
+        .filter({ hasText: /Revoke|remove/ })
+        .count(),
+    ).toBe(0);
+
+    await ada.goto(`${base}/members/cy`);
+    await heading(ada, CY.name);
+    const keys = ada.getByRole('region', { name: 'Keys', exact: true });
+    await keys.getByRole('button', { name: 'Revoke this key (lost)' }).first().waitFor();
+    expect(await keys.getByRole('button', { name: 'Revoke this key (lost)' }).count()).toBe(2);
+    await keys
+      .getByRole('listitem')
+      .filter({ hasText: cyLostKey.key.publicKey })
+      .getByRole('button', { name: 'Revoke this key (lost)' })
+      .click();
+    await keys.getByRole('heading', { name: 'Revoke a lost key' }).waitFor();
+    await keys
+      .getByText('It takes the signatures of 2 members other than Cy Cordes.', { exact: false })
+      .waitFor();
+    await keys.getByRole('button', { name: 'Review and sign' }).click();
+    await keys.getByText('Give a reason.').waitFor();
+    await expectNoAxeViolations(ada);
+    await screenshot(ada, 'member-revoke-lost-key');
+    await keys.getByLabel('Reason').fill('Cy’s phone with this key was stolen on the train.');
+    await keys.getByRole('button', { name: 'Review and sign' }).click();
+    const panel = keys.getByRole('region', { name: 'What you sign' });
+    await panel.getByText('ada revokes one of cy’s keys (SSH key).').waitFor();
+    await panel
+      .getByText('Cy’s phone with this key was stolen on the train.', { exact: true })
+      .waitFor();
+    await expectNoAxeViolations(ada);
+    await panel.getByRole('button', { name: 'Sign with my passkey' }).click();
+    // Ada's signature is one of the two the rules ask for.
+    const waiting = keys.getByRole('status').filter({ hasText: 'Proposed.' });
+    await waiting.getByText('Signatures of other members to revoke the key: 1 of 2').waitFor();
+    await expectNoAxeViolations(ada);
+    const proposal =
+      (await waiting.getByRole('link', { name: 'See the proposal' }).getAttribute('href')) ?? '';
+
+    // Bo, on his phone in German, sees which key, why, and what is missing, and signs.
+    await bo.goto(base + proposal);
+    await heading(bo, 'Vorschlag: Schlüssel widerrufen');
+    await bo
+      .getByText('Sie unterschreiben: ada widerruft einen Schlüssel von cy (SSH-Schlüssel).')
+      .waitFor();
+    await bo.getByText(cyLostKey.key.publicKey).waitFor();
+    await bo
+      .getByText(
+        'Unterschreiben Sie nur, wenn Sie sicher sind, dass cy diesen Schlüssel verloren hat',
+        {
+          exact: false,
+        },
+      )
+      .waitFor();
+    await bo
+      .getByRole('region', { name: 'Unterschriften' })
+      .getByText('Unterschriften anderer Mitglieder, um den Schlüssel zu widerrufen: 1 von 2')
+      .waitFor();
+    expect(await hasHorizontalOverflow(bo)).toBe(false);
+    await expectNoAxeViolations(bo);
+    await screenshot(bo, 'proposal-key-revoked');
+    await bo.getByRole('button', { name: 'Mit meinem Passkey unterschreiben' }).click();
+    await bo
+      .getByRole('status')
+      .filter({ hasText: /Erledigt: als Eintrag \d+ ins Protokoll geschrieben\./ })
+      .waitFor();
+    const cy = await getJson('/api/members/cy', MemberInfo);
+    expect(cy.keys.map((k) => [k.key, k.revokedAt !== null])).toEqual([
+      [cyKey.key, false],
+      [cyLostKey.key, true],
+    ]);
+  });
+
+  it('proposes to remove a member, which only other members can sign', async () => {
+    const reason = 'Has not answered anyone for a year.';
+    await ada.goto(`${base}/members/bo`);
+    await heading(ada, 'Bo Berger');
+    const removal = ada.getByRole('region', { name: 'Remove from the cooperative' });
+    await removal
+      .getByText(
+        'Removing Bo Berger takes the signatures of 2 members other than Bo Berger. Yours is the first; the others sign on the proposal’s page.',
+      )
+      .waitFor();
+    await removal.getByRole('button', { name: 'Propose to remove Bo Berger' }).click();
+    await removal.getByRole('button', { name: 'Review and sign' }).click();
+    await removal.getByText('Give a reason.').waitFor();
+    await expectNoAxeViolations(ada);
+    await removal.getByLabel('Reason').fill(reason);
+    await removal.getByRole('button', { name: 'Review and sign' }).click();
+    const panel = removal.getByRole('region', { name: 'What you sign' });
+    await panel.getByText(`bo is removed from the cooperative: ${reason}`).waitFor();
+    await expectNoAxeViolations(ada);
+    await screenshot(ada, 'member-removal-sign');
+    await panel.getByRole('button', { name: 'Sign with my passkey' }).click();
+    const waiting = removal.getByRole('status').filter({ hasText: 'Proposed.' });
+    await waiting.getByText('Signatures of other members for the removal: 1 of 2').waitFor();
+    await expectNoAxeViolations(ada);
+    await waiting.getByRole('link', { name: 'See the proposal' }).click();
+
+    await heading(ada, 'Proposal: Member removed');
+    await ada
+      .getByRole('region', { name: 'Signatures' })
+      .getByText('Signatures of other members for the removal: 1 of 2')
+      .waitFor();
+    await ada.getByText('You have signed this proposal.').waitFor();
+    await expectNoAxeViolations(ada);
+    await screenshot(ada, 'proposal-member-removed');
+    const proposal = new URL(ada.url()).pathname;
+
+    // Bo sees what is proposed about him, where and why; his own signature would not count.
+    await bo.goto(base + proposal);
+    await heading(bo, 'Vorschlag: Mitglied ausgeschlossen');
+    await bo.getByText(reason, { exact: true }).waitFor();
+    await bo.getByText('Dieser Vorschlag betrifft Sie.', { exact: false }).waitFor();
+    expect(await bo.getByRole('button', { name: /unterschreiben/ }).count()).toBe(0);
+    await expectNoAxeViolations(bo);
+    await bo.goto(`${base}/members/bo`);
+    await bo
+      .getByRole('region', { name: 'Offene Vorschläge' })
+      .getByRole('link', { name: `bo wird aus der Kooperative ausgeschlossen: ${reason}` })
+      .waitFor();
+    expect(await bo.getByRole('region', { name: 'Aus der Kooperative ausschließen' }).count()).toBe(
+      0,
+    );
+    await expectNoAxeViolations(bo);
+
+    // Bo answers after all: Ada takes her proposal back.
+    await ada.getByRole('button', { name: 'Withdraw the proposal' }).click();
+    await ada.getByRole('status').filter({ hasText: 'Withdrawn' }).waitFor();
+  });
+
   it('revokes a passkey with a signature of that very passkey', async () => {
     await bo.goto(`${base}/account`);
     await bo.getByRole('button', { name: 'Diesen Schlüssel widerrufen' }).click();
@@ -621,6 +829,99 @@ describe('the cooperative for its members', () => {
       .waitFor();
     const boInfo = await getJson('/api/members/bo', MemberInfo);
     expect(boInfo.keys.map((k) => k.revokedAt !== null)).toEqual([true]);
+  });
+
+  it('lets a member leave after saying plainly what leaving means', async () => {
+    // Cy looks after a service of her own: leaving ends that role too.
+    await proposeAs(cyKey, CY.handle, 'service.created', {
+      slug: 'garden',
+      name: 'Garden wiki',
+      description: '',
+      sensitivity: 'public',
+      status: 'running',
+      addresses: [],
+      docPage: null,
+      hosts: [],
+    });
+    await proposeAs(cyKey, CY.handle, 'steward.assigned', {
+      service: 'garden',
+      handle: CY.handle,
+      role: 'steward',
+    });
+    await setPasswordWithSsh(cyKey, CY.handle, PASSWORD);
+    const cy = await openPage();
+    await cy.goto(`${base}/login`);
+    await cy.getByLabel('Handle', { exact: true }).fill(CY.handle);
+    await cy.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await cy.getByRole('button', { name: 'Sign in with password' }).click();
+    await cy
+      .locator('.member-menu')
+      .getByRole('link', { name: new RegExp(CY.name) })
+      .waitFor();
+
+    await cy.goto(`${base}/account`);
+    const leave = cy.getByRole('region', { name: 'Leave the cooperative' });
+    await leave.getByText('This cannot be undone.').waitFor();
+    await leave.getByText('you are no longer a member', { exact: false }).waitFor();
+    await leave
+      .getByText('You also give up your roles as steward or deputy: garden (steward).')
+      .waitFor();
+    await expectNoAxeViolations(cy);
+    await leave.getByLabel('Why you leave (optional)').fill('Moving abroad.');
+    await leave.getByRole('button', { name: 'Review and sign' }).click();
+    const panel = leave.getByRole('region', { name: 'What you sign' });
+    await panel.getByText('cy leaves the cooperative.').waitFor();
+    await panel.getByText('Moving abroad.', { exact: true }).waitFor();
+    await expectNoAxeViolations(cy);
+    await screenshot(cy, 'account-leave');
+    // No passkey: she signs with the SSH key she kept, exactly the bytes shown.
+    const exact = (await panel.locator('.exact-text pre').textContent()) ?? '';
+    await panel.getByLabel(/Paste the signature/).fill(await sshSign(cyKey, namespace, exact));
+    await panel.getByRole('button', { name: 'Send the signature' }).click();
+    await cy.getByRole('heading', { name: 'You have left the cooperative' }).waitFor();
+    await cy
+      .getByRole('status')
+      .filter({ hasText: /Done: written to the log as entry \d+\./ })
+      .waitFor();
+    await cy.locator('.member-menu').getByRole('link', { name: 'Sign in' }).waitFor();
+    await expectNoAxeViolations(cy);
+    const info = await getJson('/api/members/cy', MemberInfo);
+    expect([info.status, info.services]).toEqual(['left', []]);
+  });
+
+  it('removes a member at once while the cooperative is small', async () => {
+    // Ada and Bo are the only members again: one signature suffices, and ada's is one.
+    expect((await getJson('/api/coop', CoopInfo)).members).toBe(2);
+    const reason = 'Lost his only passkey and asked us to remove him; we will invite him again.';
+    await ada.goto(`${base}/members/bo`);
+    await heading(ada, 'Bo Berger');
+    const removal = ada.getByRole('region', { name: 'Remove from the cooperative' });
+    await removal
+      .getByText(
+        'While the cooperative has fewer than 3 members, one signature suffices. Removing Bo Berger takes the signature of one member other than Bo Berger. Yours is enough: once you sign, Bo Berger is removed at once.',
+      )
+      .waitFor();
+    // His only key is revoked already: nothing is left to revoke.
+    await ada.getByText(/revoked in/).waitFor();
+    expect(await ada.getByRole('button', { name: 'Revoke this key (lost)' }).count()).toBe(0);
+    await expectNoAxeViolations(ada);
+    await removal.getByRole('button', { name: 'Propose to remove Bo Berger' }).click();
+    await removal.getByLabel('Reason').fill(reason);
+    await removal.getByRole('button', { name: 'Review and sign' }).click();
+    await removal.getByText(`bo is removed from the cooperative: ${reason}`).waitFor();
+    await removal.getByRole('button', { name: 'Sign with my passkey' }).click();
+    const done = removal
+      .getByRole('status')
+      .filter({ hasText: /Done: written to the log as entry \d+\./ });
+    await done.waitFor();
+    await ada.locator('.member-handle .pill', { hasText: 'Removed' }).waitFor();
+    await expectNoAxeViolations(ada);
+    await done.getByRole('link').click();
+    await ada.getByText(`bo is removed from the cooperative: ${reason}`).first().waitFor();
+    await ada.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    await expectNoAxeViolations(ada);
+    const info = await getJson('/api/members/bo', MemberInfo);
+    expect(info.status).toBe('removed');
   });
 
   it('signs out everywhere', async () => {

@@ -1,4 +1,4 @@
-import type { MemberInfo } from '@allmende/protocol';
+import type { MemberInfo, Proposal } from '@allmende/protocol';
 import { startRegistration } from '@simplewebauthn/browser';
 import { useState, type FormEvent } from 'react';
 import {
@@ -26,16 +26,27 @@ import { ErrorNotice, FailureNotice, Loaded, SignInPrompt } from '../ui/feedback
 import { TextField } from '../ui/form.tsx';
 import { entryPath, memberPath } from '../ui/paths.ts';
 import { useApi } from '../ui/use-api.ts';
+import { Farewell, LeaveSection } from './leave-section.tsx';
 
 export function AccountPage() {
   const { t } = useI18n();
   useDocumentTitle(t.account.title);
-  const { session, state } = useSession();
+  const { session, state, refresh } = useSession();
+  // Kept here, above the session: leaving ends it, and the farewell outlives the account.
+  const [farewell, setFarewell] = useState<Proposal>();
   return (
     <>
       <h1>{t.account.title}</h1>
-      {state.status === 'loading' ? null : session ? (
-        <Account session={session} />
+      {farewell ? (
+        <Farewell proposal={farewell} />
+      ) : state.status === 'loading' ? null : session ? (
+        <Account
+          session={session}
+          onLeft={(proposal) => {
+            setFarewell(proposal);
+            refresh();
+          }}
+        />
       ) : (
         <SignInPrompt text={t.account.signInFirst} />
       )}
@@ -43,7 +54,7 @@ export function AccountPage() {
   );
 }
 
-function Account({ session }: { session: Session }) {
+function Account({ session, onLeft }: { session: Session; onLeft: (proposal: Proposal) => void }) {
   const { t } = useI18n();
   const member = useApi(`member:${session.handle}`, (signal) =>
     fetchMember(session.handle, signal),
@@ -69,6 +80,9 @@ function Account({ session }: { session: Session }) {
           <PasswordSection />
           <TokensSection />
           <EverywhereSection />
+          <Loaded state={member.state} onRetry={member.reload}>
+            {(info) => <LeaveSection member={info} onLeft={onLeft} />}
+          </Loaded>
         </div>
       </div>
     </>

@@ -130,7 +130,10 @@ export const de: Messages = {
     left: (handle) => `${handle} verlässt die Kooperative.`,
     removed: (handle, reason) => `${handle} wird aus der Kooperative ausgeschlossen: ${reason}`,
     keyAdded: (handle, kind) => `${handle} fügt einen neuen ${kind} hinzu.`,
-    keyRevoked: (handle) => `Ein Schlüssel von ${handle} wird widerrufen.`,
+    keyRevoked: (handle, kind) =>
+      `${handle} widerruft einen eigenen Schlüssel${kind ? ` (${kind})` : ''}.`,
+    keyRevokedBy: (actor, handle, kind) =>
+      `${actor} widerruft einen Schlüssel von ${handle}${kind ? ` (${kind})` : ''}.`,
     policySet: 'Die Regeln der Kooperative ändern sich.',
     serviceCreated: (name, slug) => `Neuer Dienst: ${name} (${slug}).`,
     serviceUpdated: (slug, fields) => `Der Dienst ${slug} ändert sich: ${fields}.`,
@@ -311,6 +314,19 @@ export const de: Messages = {
     everywhereIntro:
       'Beendet alle Ihre Sitzungen auf allen Geräten und widerruft alle Ihre API-Tokens.',
     everywhereButton: 'Überall abmelden',
+    leave: 'Aus der Kooperative austreten',
+    leaveWarningHeading: 'Das lässt sich nicht rückgängig machen.',
+    leaveWarning:
+      'Sobald Ihre Erklärung im Protokoll steht, sind Sie kein Mitglied mehr: Sie können sich nicht mehr anmelden, und keiner Ihrer Schlüssel unterschreibt mehr etwas für die Kooperative. Um zurückzukommen, bräuchten Sie eine neue Einladung und einen neuen Kurznamen.',
+    leaveRoles: (roles) =>
+      `Sie geben damit auch Ihre Aufgaben in Betreuung oder Vertretung ab: ${roles}.`,
+    leaveIntro:
+      'Ob Sie austreten, entscheiden Sie allein: Ihre eigene Unterschrift genügt, und Ihre Erklärung kommt sofort ins öffentliche Protokoll.',
+    leaveReason: 'Warum Sie austreten (freiwillig)',
+    leaveReasonHint: 'Öffentlich und dauerhaft im Protokoll, wie die Erklärung selbst.',
+    leaveSign: 'Mit meinem Passkey unterschreiben und austreten',
+    leftHeading: 'Sie sind aus der Kooperative ausgetreten',
+    leftText: 'Danke für alles, was Sie für sie getan haben. Dieser Browser ist jetzt abgemeldet.',
   },
   members: {
     title: 'Mitglieder',
@@ -330,6 +346,29 @@ export const de: Messages = {
     keyRevoked: (kind) => `${kind} widerrufen`,
     addedAt: 'hinzugefügt in',
     revokedAt: 'widerrufen in',
+    removeHeading: 'Aus der Kooperative ausschließen',
+    removeRule: (name, n) =>
+      n === 1
+        ? `Um ${name} auszuschließen, braucht es die Unterschrift eines Mitglieds außer ${name}. Ihre genügt: Sobald Sie unterschreiben, ist ${name} ausgeschlossen.`
+        : `Um ${name} auszuschließen, braucht es die Unterschriften von ${n} Mitgliedern außer ${name}. Ihre ist die erste; die anderen unterschreiben auf der Seite des Vorschlags.`,
+    smallCooperative: (n) =>
+      `Solange die Kooperative weniger als ${n} Mitglieder hat, genügt eine Unterschrift.`,
+    proposeRemoval: (name) => `Ausschluss von ${name} vorschlagen`,
+    reason: 'Begründung',
+    removalReasonHint:
+      'Öffentlich und dauerhaft im Protokoll. Schreiben Sie, was geschehen ist, damit die anderen Mitglieder es beurteilen können.',
+    reasonMissing: 'Bitte geben Sie eine Begründung an.',
+    revokeLost: 'Diesen Schlüssel widerrufen (verloren)',
+    revokeHeading: 'Verlorenen Schlüssel widerrufen',
+    revokeIntro: (name) =>
+      `Hat ${name} diesen Schlüssel verloren oder wurde er gestohlen, können andere Mitglieder ihn widerrufen: Er unterschreibt dann nichts mehr. Vergewissern Sie sich vorher, am besten im persönlichen Gespräch mit ${name}.`,
+    revokeRule: (name, n) =>
+      n === 1
+        ? `Dafür braucht es die Unterschrift eines Mitglieds außer ${name}: Ihre widerruft den Schlüssel sofort.`
+        : `Dafür braucht es die Unterschriften von ${n} Mitgliedern außer ${name}. Ihre ist die erste; die anderen unterschreiben auf der Seite des Vorschlags.`,
+    revokeReasonHint:
+      'Öffentlich im Protokoll. Etwa: „Bos Telefon mit diesem Passkey wurde gestohlen.“',
+    openProposals: 'Offene Vorschläge',
   },
   invitations: {
     title: 'Einladungen',
@@ -438,6 +477,12 @@ export const de: Messages = {
     vouchIntro:
       'Bürgen Sie nur für jemanden, den Sie kennen: Ihre Unterschrift sagt, dass Sie diese Person in der Kooperative haben wollen.',
     signIntro: 'Unterschreiben Sie nur, wenn Sie zustimmen: Ihre Unterschrift ist Ihre Zustimmung.',
+    removalSignIntro: (handle) =>
+      `Unterschreiben Sie nur, wenn Sie wollen, dass ${handle} kein Mitglied mehr ist. Ihre Unterschrift ist Ihre Zustimmung und bleibt öffentlich.`,
+    revocationSignIntro: (handle) =>
+      `Unterschreiben Sie nur, wenn Sie sicher sind, dass ${handle} diesen Schlüssel verloren hat oder er gestohlen wurde – am besten, weil ${handle} es Ihnen persönlich gesagt hat.`,
+    aboutYou:
+      'Dieser Vorschlag betrifft Sie. Ihre Unterschrift zählt dafür nicht: Die anderen Mitglieder entscheiden.',
     vouchButton: 'Mit meinem Passkey bürgen',
     signInToSign: 'Melden Sie sich an, um diesen Vorschlag zu unterschreiben.',
     alreadySigned: 'Sie haben diesen Vorschlag unterschrieben.',

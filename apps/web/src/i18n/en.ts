@@ -121,7 +121,9 @@ export const en: Messages = {
     left: (handle) => `${handle} leaves the cooperative.`,
     removed: (handle, reason) => `${handle} is removed from the cooperative: ${reason}`,
     keyAdded: (handle, kind) => `${handle} adds a new ${kind}.`,
-    keyRevoked: (handle) => `A key of ${handle} is revoked.`,
+    keyRevoked: (handle, kind) => `${handle} revokes one of their keys${kind ? ` (${kind})` : ''}.`,
+    keyRevokedBy: (actor, handle, kind) =>
+      `${actor} revokes one of ${handle}’s keys${kind ? ` (${kind})` : ''}.`,
     policySet: 'The cooperative’s rules change.',
     serviceCreated: (name, slug) => `New service: ${name} (${slug}).`,
     serviceUpdated: (slug, fields) => `The service ${slug} changes: ${fields}.`,
@@ -293,6 +295,18 @@ export const en: Messages = {
     everywhere: 'Sign out everywhere',
     everywhereIntro: 'Ends all your sessions on every device and revokes all your API tokens.',
     everywhereButton: 'Sign out everywhere',
+    leave: 'Leave the cooperative',
+    leaveWarningHeading: 'This cannot be undone.',
+    leaveWarning:
+      'Once your statement is in the log, you are no longer a member: you cannot sign in, and none of your keys signs anything for the cooperative again. To come back, you would need a new invitation and a new handle.',
+    leaveRoles: (roles) => `You also give up your roles as steward or deputy: ${roles}.`,
+    leaveIntro:
+      'Leaving is your decision alone: your own signature suffices, and your statement goes into the public log at once.',
+    leaveReason: 'Why you leave (optional)',
+    leaveReasonHint: 'Public, in the log for good, like the statement itself.',
+    leaveSign: 'Sign with my passkey and leave',
+    leftHeading: 'You have left the cooperative',
+    leftText: 'Thank you for all you did for it. This browser is signed out now.',
   },
   members: {
     title: 'Members',
@@ -312,6 +326,28 @@ export const en: Messages = {
     keyRevoked: (kind) => `${kind} revoked`,
     addedAt: 'added in',
     revokedAt: 'revoked in',
+    removeHeading: 'Remove from the cooperative',
+    removeRule: (name, n) =>
+      n === 1
+        ? `Removing ${name} takes the signature of one member other than ${name}. Yours is enough: once you sign, ${name} is removed at once.`
+        : `Removing ${name} takes the signatures of ${n} members other than ${name}. Yours is the first; the others sign on the proposal’s page.`,
+    smallCooperative: (n) =>
+      `While the cooperative has fewer than ${n} members, one signature suffices.`,
+    proposeRemoval: (name) => `Propose to remove ${name}`,
+    reason: 'Reason',
+    removalReasonHint:
+      'Public, in the log for good. Say what happened, so that the other members can judge.',
+    reasonMissing: 'Give a reason.',
+    revokeLost: 'Revoke this key (lost)',
+    revokeHeading: 'Revoke a lost key',
+    revokeIntro: (name) =>
+      `If ${name} has lost this key or it was stolen, other members can revoke it: it signs nothing from then on. Make sure first, best by asking ${name} in person.`,
+    revokeRule: (name, n) =>
+      n === 1
+        ? `It takes the signature of one member other than ${name}: yours revokes the key at once.`
+        : `It takes the signatures of ${n} members other than ${name}. Yours is the first; the others sign on the proposal’s page.`,
+    revokeReasonHint: 'Public, in the log. E.g. “Bo’s phone with this passkey was stolen.”',
+    openProposals: 'Open proposals',
   },
   invitations: {
     title: 'Invitations',
@@ -420,6 +456,12 @@ export const en: Messages = {
     vouchIntro:
       'Vouch only for someone you know: your signature says that you want them in the cooperative.',
     signIntro: 'Sign only if you agree: your signature is your consent.',
+    removalSignIntro: (handle) =>
+      `Sign only if you agree that ${handle} should no longer be a member. Your signature is your consent, public for good.`,
+    revocationSignIntro: (handle) =>
+      `Sign only if you are sure that ${handle} has lost this key or that it was stolen, best because ${handle} told you in person.`,
+    aboutYou:
+      'This proposal is about you. Your signature does not count for it: the other members decide.',
     vouchButton: 'Vouch with my passkey',
     signInToSign: 'Sign in to sign this proposal.',
     alreadySigned: 'You have signed this proposal.',

@@ -110,7 +110,10 @@ export type Messages = {
     removed: (handle: string, reason: string) => string;
     /** `kind` is one of keyKinds. */
     keyAdded: (handle: string, kind: string) => string;
-    keyRevoked: (handle: string) => string;
+    /** A member revokes a key of their own; `kind` is one of keyKinds, if the ID tells it. */
+    keyRevoked: (handle: string, kind?: string) => string;
+    /** Others revoke a member's (lost) key, `actor` first. */
+    keyRevokedBy: (actor: string, handle: string, kind?: string) => string;
     policySet: string;
     serviceCreated: (name: string, slug: string) => string;
     /** `fields` lists the changed fields' names. */
@@ -275,6 +278,17 @@ export type Messages = {
     everywhere: string;
     everywhereIntro: string;
     everywhereButton: string;
+    leave: string;
+    leaveWarningHeading: string;
+    leaveWarning: string;
+    /** `roles` lists the services with the member's role in each. */
+    leaveRoles: (roles: string) => string;
+    leaveIntro: string;
+    leaveReason: string;
+    leaveReasonHint: string;
+    leaveSign: string;
+    leftHeading: string;
+    leftText: string;
   };
   members: {
     title: string;
@@ -294,6 +308,22 @@ export type Messages = {
     keyRevoked: (kind: string) => string;
     addedAt: string;
     revokedAt: string;
+    removeHeading: string;
+    /** `n` signatures of members other than the one removed; the proposer's counts. */
+    removeRule: (name: string, n: number) => string;
+    /** While the cooperative has fewer than `n` members. */
+    smallCooperative: (n: number) => string;
+    proposeRemoval: (name: string) => string;
+    reason: string;
+    removalReasonHint: string;
+    reasonMissing: string;
+    revokeLost: string;
+    revokeHeading: string;
+    revokeIntro: (name: string) => string;
+    /** `n` signatures of members other than the key's holder; the proposer's counts. */
+    revokeRule: (name: string, n: number) => string;
+    revokeReasonHint: string;
+    openProposals: string;
   };
   invitations: {
     title: string;
@@ -369,6 +399,10 @@ export type Messages = {
     signHeading: string;
     vouchIntro: string;
     signIntro: string;
+    removalSignIntro: (handle: string) => string;
+    revocationSignIntro: (handle: string) => string;
+    /** Shown to the member a removal is about: their signature does not count. */
+    aboutYou: string;
     vouchButton: string;
     signInToSign: string;
     alreadySigned: string;

@@ -1,9 +1,11 @@
 import type { MemberKey, StatementSignature } from '@allmende/protocol';
 import type { ReactNode } from 'react';
+import { fetchMember } from '../api/coop.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { PolicyView } from '../policies/policy-view.tsx';
 import { Link } from '../router.tsx';
 import { memberPath, servicePath } from '../ui/paths.ts';
+import { useApi } from '../ui/use-api.ts';
 import type { StatementContent } from './statement-text.ts';
 
 /**
@@ -85,7 +87,11 @@ export function StatementBody({ statement }: { statement: StatementContent }) {
           <Row label={f.handle}>
             <MemberLink handle={statement.body.handle} />
           </Row>
-          {statement.body.reason && <Row label={f.reason}>{statement.body.reason}</Row>}
+          {statement.body.reason && (
+            <Row label={f.reason} className="notice-text">
+              {statement.body.reason}
+            </Row>
+          )}
         </>
       );
     case 'key.added':
@@ -106,9 +112,13 @@ export function StatementBody({ statement }: { statement: StatementContent }) {
             <MemberLink handle={statement.body.handle} />
           </Row>
           <Row label={f.key}>
-            <code className="hash">{statement.body.key}</code>
+            <RevokedKey handle={statement.body.handle} id={statement.body.key} />
           </Row>
-          {statement.body.reason && <Row label={f.reason}>{statement.body.reason}</Row>}
+          {statement.body.reason && (
+            <Row label={f.reason} className="notice-text">
+              {statement.body.reason}
+            </Row>
+          )}
         </>
       );
     case 'policy.set':
@@ -283,6 +293,28 @@ export function KeyLabel({ memberKey }: { memberKey: MemberKey }) {
         </>
       );
   }
+}
+
+/**
+ * The key a revocation names: the ID that the signatures cover and, where the holder's page
+ * still lists the key, the kind and label by which people know it.
+ */
+function RevokedKey({ handle, id }: { handle: string; id: string }) {
+  const member = useApi(`member:${handle}`, (signal) => fetchMember(handle, signal));
+  const known =
+    member.state.status === 'ready'
+      ? member.state.data.keys.find((key) => key.id === id)
+      : undefined;
+  return (
+    <>
+      {known && (
+        <span className="key-name">
+          <KeyLabel memberKey={known.key} />
+        </span>
+      )}
+      <code className="hash">{id}</code>
+    </>
+  );
 }
 
 function shorten(text: string): string {

@@ -130,4 +130,33 @@ describe('summarize', () => {
     );
     expect(summarize(SAMPLES.notice, en)).toBe('Wartung am Mittwoch.');
   });
+
+  it('says whose key is revoked, of what kind, and by whom', () => {
+    expect(summarize(SAMPLES['key.revoked'], en)).toBe('ada revokes one of their keys (passkey).');
+    const lost = {
+      type: 'key.revoked',
+      actor: 'member:ada',
+      body: {
+        handle: 'bo',
+        key: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+        reason: 'Lost',
+      },
+    } as const;
+    expect(summarize(lost, en)).toBe('ada revokes one of bo’s keys (SSH key).');
+    expect(summarize(lost, de)).toBe('ada widerruft einen Schlüssel von bo (SSH-Schlüssel).');
+    expect(summarize({ ...lost, body: { ...lost.body, key: 'something else' } }, de)).toBe(
+      'ada widerruft einen Schlüssel von bo.',
+    );
+  });
+
+  it('keeps a removal’s reason to its first line', () => {
+    const removal = {
+      type: 'member.removed',
+      actor: 'member:ada',
+      body: { handle: 'bo', reason: '  Kept the keys to himself.\nDetails at the meeting.' },
+    } as const;
+    expect(summarize(removal, en)).toBe(
+      'bo is removed from the cooperative: Kept the keys to himself.',
+    );
+  });
 });

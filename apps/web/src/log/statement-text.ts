@@ -17,20 +17,25 @@ export function summarize(statement: StatementContent, t: Messages): string {
   switch (statement.type) {
     case 'coop.founded':
       return s.founded(statement.body.name);
-    case 'notice': {
-      const line = statement.body.text.trim().split('\n')[0]?.trim() ?? '';
-      return line.length > SUMMARY_CHARS ? `${line.slice(0, SUMMARY_CHARS - 1)}…` : line;
-    }
+    case 'notice':
+      return firstLine(statement.body.text);
     case 'member.admitted':
       return s.admitted(statement.body.name, statement.body.handle);
     case 'member.left':
       return s.left(statement.body.handle);
     case 'member.removed':
-      return s.removed(statement.body.handle, statement.body.reason);
+      return s.removed(statement.body.handle, firstLine(statement.body.reason));
     case 'key.added':
       return s.keyAdded(statement.body.handle, keyKindName(statement.body.key, t));
-    case 'key.revoked':
-      return s.keyRevoked(statement.body.handle);
+    case 'key.revoked': {
+      const { handle, key } = statement.body;
+      const kind = keyKindOfId(key);
+      const kindName = kind && t.statement.keyKinds[kind];
+      const actor = statement.actor.slice('member:'.length);
+      return actor === handle
+        ? s.keyRevoked(handle, kindName)
+        : s.keyRevokedBy(actor, handle, kindName);
+    }
     case 'policy.set':
       return s.policySet;
     case 'service.created':
@@ -57,12 +62,29 @@ export function summarize(statement: StatementContent, t: Messages): string {
   }
 }
 
+/** The first line of a text that people wrote, short enough for a list. */
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0]?.trim() ?? '';
+  return line.length > SUMMARY_CHARS ? `${line.slice(0, SUMMARY_CHARS - 1)}…` : line;
+}
+
 function changedFields(body: object, identity: string, t: Messages): string {
   const fields = t.statement.fields;
   return Object.keys(body)
     .filter((key) => key !== identity)
     .map((key) => (key in fields ? fields[key as UpdatableField] : key))
     .join(', ');
+}
+
+/**
+ * The kind of key an ID names, as the rules make IDs (`keyIdOf` in packages/rules): an SSH key's
+ * fingerprint, `passkey:` and the credential ID, or an age recipient.
+ */
+function keyKindOfId(id: string): MemberKey['kind'] | undefined {
+  if (id.startsWith('SHA256:')) return 'ssh';
+  if (id.startsWith('passkey:')) return 'passkey';
+  if (id.startsWith('age1')) return 'age';
+  return undefined;
 }
 
 export function keyKindName(key: MemberKey, t: Messages): string {

@@ -1,4 +1,5 @@
 import type { KeyInfo, MemberInfo } from '@allmende/protocol';
+import { useId, useState } from 'react';
 import { fetchMember } from '../api/coop.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -8,6 +9,7 @@ import { useDocumentTitle } from '../ui/document-title.ts';
 import { Loaded } from '../ui/feedback.tsx';
 import { entryPath, servicePath } from '../ui/paths.ts';
 import { useApi } from '../ui/use-api.ts';
+import { LostKeyRevocation, OpenProposalsAbout, RemovalSection } from './member-actions.tsx';
 
 export function MemberPage({ handle }: { handle: string }) {
   const { t } = useI18n();
@@ -15,6 +17,8 @@ export function MemberPage({ handle }: { handle: string }) {
   const member = useApi(`member:${handle}:${session?.handle ?? ''}`, (signal) =>
     fetchMember(handle, signal),
   );
+  // What a member did here changes the member and the proposals about them: ask again for both.
+  const [changes, setChanges] = useState(0);
   useDocumentTitle(member.state.status === 'ready' ? member.state.data.name : handle);
   return (
     <>
@@ -25,7 +29,17 @@ export function MemberPage({ handle }: { handle: string }) {
         </Link>
       </p>
       <Loaded state={member.state} onRetry={member.reload}>
-        {(info) => <MemberDetails member={info} />}
+        {(info) => (
+          <MemberDetails
+            member={info}
+            me={session?.handle}
+            changes={changes}
+            onChanged={() => {
+              member.reload();
+              setChanges((n) => n + 1);
+            }}
+          />
+        )}
       </Loaded>
     </>
   );
@@ -48,9 +62,22 @@ function history(member: MemberInfo, t: ReturnType<typeof useI18n>['t']): Histor
   return items.sort((a, b) => a.index - b.index);
 }
 
-function MemberDetails({ member }: { member: MemberInfo }) {
+function MemberDetails({
+  member,
+  me,
+  changes,
+  onChanged,
+}: {
+  member: MemberInfo;
+  /** The signed-in member, if any. */
+  me: string | undefined;
+  changes: number;
+  onChanged: () => void;
+}) {
   const { t, formatDay } = useI18n();
   const m = t.members;
+  // Members act on others here; their own keys they revoke from their account page.
+  const actor = me !== undefined && me !== member.handle ? me : undefined;
   return (
     <>
       <h1>{member.name}</h1>
@@ -71,11 +98,7 @@ function MemberDetails({ member }: { member: MemberInfo }) {
       <div className="entry-layout">
         <section className="card" aria-labelledby="keys-heading">
           <h2 id="keys-heading">{m.keys}</h2>
-          <ul className="key-list">
-            {member.keys.map((key) => (
-              <KeyItem key={key.id} info={key} />
-            ))}
-          </ul>
+          <MemberKeys member={member} actor={actor} onChanged={onChanged} />
         </section>
         <div className="stack">
           <section className="card" aria-labelledby="services-heading">
@@ -104,17 +127,57 @@ function MemberDetails({ member }: { member: MemberInfo }) {
               ))}
             </ol>
           </section>
+          {me !== undefined && <OpenProposalsAbout key={changes} handle={member.handle} />}
+          {actor !== undefined && (
+            <RemovalSection member={member} me={actor} onChanged={onChanged} />
+          )}
         </div>
       </div>
     </>
   );
 }
 
-function KeyItem({ info }: { info: KeyInfo }) {
+function MemberKeys({
+  member,
+  actor,
+  onChanged,
+}: {
+  member: MemberInfo;
+  actor: string | undefined;
+  onChanged: () => void;
+}) {
+  const [revoking, setRevoking] = useState<KeyInfo>();
+  const canRevoke = actor !== undefined && member.status === 'active' && !revoking;
+  return (
+    <>
+      <ul className="key-list">
+        {member.keys.map((key) => (
+          <KeyItem
+            key={key.id}
+            info={key}
+            {...(canRevoke && key.revokedAt === null ? { onRevoke: () => setRevoking(key) } : {})}
+          />
+        ))}
+      </ul>
+      {actor !== undefined && revoking && (
+        <LostKeyRevocation
+          member={member}
+          info={revoking}
+          me={actor}
+          onDone={onChanged}
+          onCancel={() => setRevoking(undefined)}
+        />
+      )}
+    </>
+  );
+}
+
+function KeyItem({ info, onRevoke }: { info: KeyInfo; onRevoke?: () => void }) {
   const { t } = useI18n();
+  const labelId = useId();
   return (
     <li className={info.revokedAt === null ? 'key' : 'key key-revoked'}>
-      <p>
+      <p id={labelId}>
         <KeyLabel memberKey={info.key} />
       </p>
       <p className="small muted">
@@ -130,6 +193,16 @@ function KeyItem({ info }: { info: KeyInfo }) {
           </>
         )}
       </p>
+      {onRevoke && (
+        <button
+          type="button"
+          className="button button-quiet"
+          aria-describedby={labelId}
+          onClick={onRevoke}
+        >
+          {t.members.revokeLost}
+        </button>
+      )}
     </li>
   );
 }

@@ -58,6 +58,11 @@ function ProposalDetails({
   const alreadySigned = session
     ? statement.signatures.some((s) => s.signer === session.handle)
     : false;
+  // The rules count no signature of the member a removal is about (docs/consent.md).
+  const aboutViewer =
+    session !== null &&
+    statement.type === 'member.removed' &&
+    statement.body.handle === session.handle;
   return (
     <>
       <h1>{p.titleOf(t.statement.types[statement.type])}</h1>
@@ -105,6 +110,8 @@ function ProposalDetails({
                 <SignInPrompt text={p.signInToSign} />
               ) : alreadySigned ? (
                 <p>{p.alreadySigned}</p>
+              ) : aboutViewer ? (
+                <p>{p.aboutYou}</p>
               ) : (
                 <AddSignature proposal={proposal} signer={session.handle} onSigned={onSigned} />
               )}
@@ -131,7 +138,16 @@ function AddSignature({
   const { t } = useI18n();
   const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<ApiFailure>();
-  const vouch = proposal.statement.type === 'member.admitted';
+  const { statement } = proposal;
+  const vouch = statement.type === 'member.admitted';
+  const intro =
+    statement.type === 'member.admitted'
+      ? t.proposals.vouchIntro
+      : statement.type === 'member.removed'
+        ? t.proposals.removalSignIntro(statement.body.handle)
+        : statement.type === 'key.revoked' && statement.body.handle !== signer
+          ? t.proposals.revocationSignIntro(statement.body.handle)
+          : t.proposals.signIntro;
 
   async function send(signature: StatementSignature) {
     setSending(true);
@@ -147,9 +163,9 @@ function AddSignature({
 
   return (
     <>
-      <p className="muted small">{vouch ? t.proposals.vouchIntro : t.proposals.signIntro}</p>
+      <p className="muted small">{intro}</p>
       <SignPanel
-        part={signedPartOf(proposal.statement)}
+        part={signedPartOf(statement)}
         signer={signer}
         passkeyLabel={vouch ? t.proposals.vouchButton : t.sign.withPasskey}
         busy={sending}
