@@ -64,6 +64,10 @@ export class ApiClient {
     return this.#request('POST', path, body, schema);
   }
 
+  patch<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    return this.#request('PATCH', path, body, schema);
+  }
+
   delete(path: string): Promise<unknown>;
   delete<T>(path: string, schema: z.ZodType<T>): Promise<T>;
   delete(path: string, schema: z.ZodType = z.unknown()): Promise<unknown> {

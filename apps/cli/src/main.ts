@@ -10,6 +10,8 @@ import { POLICY_COMMANDS } from './commands/policy.ts';
 import { PROPOSAL_COMMANDS } from './commands/proposal.ts';
 import { SERVICE_COMMANDS } from './commands/service.ts';
 import { SIGN_COMMANDS } from './commands/sign.ts';
+import { WIKI_COMMANDS } from './commands/wiki.ts';
+import { TICKET_COMMANDS } from './commands/ticket.ts';
 import { SshSignError } from './ssh/sign-error.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   ...PROPOSAL_COMMANDS,
   ...SIGN_COMMANDS,
   ...SERVICE_COMMANDS,
+  ...WIKI_COMMANDS,
+  ...TICKET_COMMANDS,
   ...HOST_COMMANDS,
   ...KEY_COMMANDS,
   ...POLICY_COMMANDS,

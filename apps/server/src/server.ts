@@ -6,11 +6,13 @@ import { type Database, openDatabase } from './db/database.ts';
 import { AppError } from './errors.ts';
 import { CoopRepository } from './coop/coop.repo.ts';
 import { CoopService, type FounderInput } from './coop/coop.service.ts';
+import { openDesk, type Desk } from './desk/index.ts';
 import { buildApp } from './http/app.ts';
 import { LogRepository } from './log/log.repo.ts';
 import { LogService } from './log/log.service.ts';
 import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
+import { openWiki, type Wiki } from './wiki/index.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -19,6 +21,8 @@ export type Cooperative = {
   database: Database;
   log: LogService;
   coop: CoopService;
+  wiki: Wiki;
+  desk: Desk;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
@@ -57,11 +61,15 @@ export async function openCooperative(
         `invalid setting url: this cooperative's web address is ${coop.state.url} (named in its genesis, and passkeys are bound to it), not ${config.url}`,
       );
     }
+    const wiki = await openWiki({ database, coop, log });
+    const desk = await openDesk({ database, coop, log });
     return {
       config,
       database,
       log,
       coop,
+      wiki,
+      desk,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
@@ -119,6 +127,8 @@ export async function startServer(
   const app = await buildApp({
     log: coop.log,
     coop: coop.coop,
+    wiki: coop.wiki,
+    desk: coop.desk,
     auth: {
       database: coop.database,
       url: config.url,

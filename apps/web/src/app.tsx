@@ -2,6 +2,9 @@ import { useEffect, useRef } from 'react';
 import { AccountPage } from './account/account-page.tsx';
 import { LoginPage } from './account/login-page.tsx';
 import { useSession } from './auth/session.tsx';
+import { DeskPage } from './desk/desk-page.tsx';
+import { NewTicketPage } from './desk/new-ticket-page.tsx';
+import { TicketPage } from './desk/ticket-page.tsx';
 import { HomePage } from './home/home-page.tsx';
 import { HostsPage } from './hosts/hosts-page.tsx';
 import { useI18n } from './i18n/i18n.tsx';
@@ -22,6 +25,12 @@ import { ServicePage } from './services/service-page.tsx';
 import { ServicesPage } from './services/services-page.tsx';
 import { APP_NAME } from './ui/document-title.ts';
 import { loginPath } from './ui/paths.ts';
+import { WikiDiffPage } from './wiki/wiki-diff-page.tsx';
+import { WikiEditPage } from './wiki/wiki-edit-page.tsx';
+import { WikiHistoryPage } from './wiki/wiki-history-page.tsx';
+import { WikiIndexPage } from './wiki/wiki-index-page.tsx';
+import { WikiPageView } from './wiki/wiki-page.tsx';
+import { WikiRevisionPage } from './wiki/wiki-revision-page.tsx';
 
 type Section = keyof Messages['nav'];
 
@@ -42,10 +51,28 @@ const SECTIONS: Record<Page, Section | null> = {
   service: 'services',
   hosts: 'hosts',
   policies: 'policies',
+  desk: 'desk',
+  'desk-new': 'desk',
+  ticket: 'desk',
+  wiki: 'wiki',
+  'wiki-page': 'wiki',
+  'wiki-edit': 'wiki',
+  'wiki-history': 'wiki',
+  'wiki-revision': 'wiki',
+  'wiki-diff': 'wiki',
   'not-found': null,
 };
 
-const PUBLIC_SECTIONS: Section[] = ['services', 'members', 'hosts', 'policies', 'proposals', 'log'];
+const PUBLIC_SECTIONS: Section[] = [
+  'services',
+  'desk',
+  'wiki',
+  'members',
+  'hosts',
+  'policies',
+  'proposals',
+  'log',
+];
 
 export function App() {
   const { t } = useI18n();
@@ -141,6 +168,37 @@ function PageFor({ route }: { route: Route }) {
       return <HostsPage />;
     case 'policies':
       return <PoliciesPage />;
+    case 'desk':
+      return <DeskPage />;
+    case 'desk-new':
+      return <NewTicketPage />;
+    case 'ticket':
+      return <TicketPage key={route.id} id={route.id} />;
+    case 'wiki':
+      return <WikiIndexPage />;
+    case 'wiki-page':
+      return <WikiPageView key={route.path} path={route.path} />;
+    case 'wiki-edit':
+      return <WikiEditPage key={route.path} path={route.path} />;
+    case 'wiki-history':
+      return <WikiHistoryPage key={route.path} path={route.path} />;
+    case 'wiki-revision':
+      return (
+        <WikiRevisionPage
+          key={`${route.path}@${route.revision}`}
+          path={route.path}
+          revision={route.revision}
+        />
+      );
+    case 'wiki-diff':
+      return (
+        <WikiDiffPage
+          key={`${route.path}@${route.from}..${route.to}`}
+          path={route.path}
+          from={route.from}
+          to={route.to}
+        />
+      );
     case 'not-found':
       return <NotFoundPage />;
   }

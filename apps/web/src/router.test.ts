@@ -26,6 +26,30 @@ describe('matchRoute', () => {
     expect(matchRoute('/policies/')).toEqual({ page: 'policies' });
   });
 
+  it('reads the help desk and its tickets', () => {
+    expect(matchRoute('/desk')).toEqual({ page: 'desk' });
+    expect(matchRoute('/desk/new')).toEqual({ page: 'desk-new' });
+    expect(matchRoute('/desk/17')).toEqual({ page: 'ticket', id: 17 });
+  });
+
+  it('reads wiki pages and their views after /-/', () => {
+    expect(matchRoute('/wiki')).toEqual({ page: 'wiki' });
+    expect(matchRoute('/wiki/services/mail')).toEqual({ page: 'wiki-page', path: 'services/mail' });
+    expect(matchRoute('/wiki/a/-/edit')).toEqual({ page: 'wiki-edit', path: 'a' });
+    expect(matchRoute('/wiki/a/b/-/history')).toEqual({ page: 'wiki-history', path: 'a/b' });
+    expect(matchRoute('/wiki/a/-/revisions/3')).toEqual({
+      page: 'wiki-revision',
+      path: 'a',
+      revision: 3,
+    });
+    expect(matchRoute('/wiki/a/-/diff/0..2')).toEqual({
+      page: 'wiki-diff',
+      path: 'a',
+      from: 0,
+      to: 2,
+    });
+  });
+
   it('sends everything else to the not-found page', () => {
     for (const path of [
       '/logs',
@@ -42,6 +66,13 @@ describe('matchRoute', () => {
       '/proposals/' + 'AB'.repeat(32),
       '/join/short',
       '/join/with%20space',
+      '/desk/0',
+      '/desk/ticket',
+      '/wiki/Big',
+      '/wiki/a//b',
+      '/wiki/a/-/delete',
+      '/wiki/a/-/revisions/0',
+      '/wiki/a/-/diff/1',
       '/toString',
       '/constructor',
     ]) {

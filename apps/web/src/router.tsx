@@ -25,6 +25,15 @@ export type Route =
   | { page: 'service'; slug: string }
   | { page: 'hosts' }
   | { page: 'policies' }
+  | { page: 'desk' }
+  | { page: 'desk-new' }
+  | { page: 'ticket'; id: number }
+  | { page: 'wiki' }
+  | { page: 'wiki-page'; path: string }
+  | { page: 'wiki-edit'; path: string }
+  | { page: 'wiki-history'; path: string }
+  | { page: 'wiki-revision'; path: string; revision: number }
+  | { page: 'wiki-diff'; path: string; from: number; to: number }
   | { page: 'not-found' };
 
 export type Page = Route['page'];
@@ -40,6 +49,9 @@ const FIXED: Record<string, Route> = {
   '/services': { page: 'services' },
   '/hosts': { page: 'hosts' },
   '/policies': { page: 'policies' },
+  '/desk': { page: 'desk' },
+  '/desk/new': { page: 'desk-new' },
+  '/wiki': { page: 'wiki' },
 };
 
 const HANDLE = new RegExp(`^/(members|services)/(${HANDLE_PATTERN})$`);
@@ -64,6 +76,35 @@ export function matchRoute(pathname: string): Route {
   // Invitation codes are opaque to the app: URL-safe text of a sensible length.
   const join = /^\/join\/([A-Za-z0-9_-]{8,200})$/.exec(path);
   if (join?.[1] !== undefined) return { page: 'join', code: join[1] };
+  const ticket = /^\/desk\/([1-9][0-9]{0,15})$/.exec(path);
+  if (ticket?.[1] !== undefined && Number.isSafeInteger(Number(ticket[1]))) {
+    return { page: 'ticket', id: Number(ticket[1]) };
+  }
+  return matchWikiRoute(path);
+}
+
+// A wiki page's path: lowercase segments, as the API's WikiPath. A page's own views follow
+// `/-/`, which no page path can contain, since a segment never starts with "-".
+const WIKI_PATH = '[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*';
+const WIKI = new RegExp(`^/wiki/(${WIKI_PATH})(?:/-/(.+))?$`);
+const REVISION = '(0|[1-9][0-9]{0,8})';
+
+function matchWikiRoute(path: string): Route {
+  const match = WIKI.exec(path);
+  const wikiPath = match?.[1];
+  if (wikiPath === undefined || wikiPath.length > 200) return { page: 'not-found' };
+  const view = match?.[2];
+  if (view === undefined) return { page: 'wiki-page', path: wikiPath };
+  if (view === 'edit') return { page: 'wiki-edit', path: wikiPath };
+  if (view === 'history') return { page: 'wiki-history', path: wikiPath };
+  const revision = new RegExp(`^revisions/${REVISION}$`).exec(view);
+  if (revision?.[1] !== undefined && revision[1] !== '0') {
+    return { page: 'wiki-revision', path: wikiPath, revision: Number(revision[1]) };
+  }
+  const diff = new RegExp(`^diff/${REVISION}\\.\\.${REVISION}$`).exec(view);
+  if (diff?.[1] !== undefined && diff[2] !== undefined) {
+    return { page: 'wiki-diff', path: wikiPath, from: Number(diff[1]), to: Number(diff[2]) };
+  }
   return { page: 'not-found' };
 }
 
@@ -78,6 +119,11 @@ function subscribe(onChange: () => void): () => void {
 
 export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** The query string (`?service=mail`), for pages whose filters live in the address. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search);
 }
 
 export function navigate(to: string): void {

@@ -103,6 +103,41 @@ export const Notice = coopStatement(
   }),
 );
 
+/** The longest ticket title; the log carries it for public tickets. */
+export const MAX_TICKET_TITLE_CHARS = 200;
+
+/**
+ * A help desk ticket was opened. The server asserts it; the body carries the SHA-256 (hex) of
+ * the canonical JSON of `{title, body}` and, for a public ticket only, its title — never the
+ * requester, never private text.
+ */
+export const TicketOpened = coopStatement(
+  'ticket.opened',
+  z
+    .strictObject({
+      ticket: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+      service: ServiceSlug.nullable(),
+      private: z.boolean(),
+      digest: z.string().regex(/^[0-9a-f]{64}$/, { message: 'a SHA-256 digest in hex' }),
+      title: humanText(MAX_TICKET_TITLE_CHARS, 'a title').min(1).optional(),
+    })
+    .refine((body) => !(body.private && body.title !== undefined), {
+      message: 'a private ticket is logged by its digest only',
+    }),
+);
+
+/** A help desk ticket was closed: solved (`resolved`), or closed without a solution. */
+export const TicketClosed = coopStatement(
+  'ticket.closed',
+  z.strictObject({
+    ticket: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    resolution: z.enum(['resolved', 'closed']),
+  }),
+);
+
+/** Statements the server makes on its own authority: they change nothing in the cooperative. */
+const COOP_STATEMENTS = [Notice, TicketOpened, TicketClosed] as const;
+
 const Reason = humanText(1000, 'a reason');
 
 export const MemberAdmitted = memberStatement(
@@ -214,10 +249,17 @@ const MEMBER_STATEMENTS = [
   HostUpdated,
 ] as const;
 
-export const Statement = z.discriminatedUnion('type', [CoopFounded, Notice, ...MEMBER_STATEMENTS]);
+export const Statement = z.discriminatedUnion('type', [
+  CoopFounded,
+  ...COOP_STATEMENTS,
+  ...MEMBER_STATEMENTS,
+]);
 export type Statement = z.infer<typeof Statement>;
 export type StatementType = Statement['type'];
 export const STATEMENT_TYPES = Statement.options.map((o) => o.shape.type.value);
+const MEMBER_STATEMENT_TYPES: ReadonlySet<string> = new Set(
+  MEMBER_STATEMENTS.map((o) => o.shape.type.value),
+);
 
 export type CoopStatement = Extract<Statement, { actor: 'coop' }>;
 export type MemberStatement = Exclude<Statement, CoopStatement>;
@@ -228,7 +270,7 @@ export type StatementOf<T extends StatementType> = Extract<Statement, { type: T 
 export function isMemberStatement<S extends { type: StatementType }>(
   statement: S,
 ): statement is Extract<S, { type: MemberStatementType }> {
-  return statement.type !== 'coop.founded' && statement.type !== 'notice';
+  return MEMBER_STATEMENT_TYPES.has(statement.type);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,9 +1,10 @@
-import type {
-  MemberKey,
-  Sensitivity,
-  Statement,
-  StatementOf,
-  SubmittedStatement,
+import {
+  isMemberStatement,
+  type MemberKey,
+  type Sensitivity,
+  type Statement,
+  type StatementOf,
+  type SubmittedStatement,
 } from '@allmende/protocol';
 import { RuleViolation, type Rule } from './errors.ts';
 import type { Signers } from './signatures.ts';
@@ -78,7 +79,8 @@ export function applyStatement(
   if (statement.type === 'coop.founded') {
     throw new RuleViolation('statement.genesis', 'coop.founded can only be the first entry');
   }
-  if (statement.type === 'notice') return;
+  // The server's own statements (notices, tickets) change nothing in the cooperative.
+  if (!isMemberStatement(statement)) return;
   const { needs, commit } = plan(state, statement, signers);
   const unmet = needs.find((n) => !n.met);
   if (unmet) throw new RuleViolation(unmet.rule, unmet.text);

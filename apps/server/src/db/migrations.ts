@@ -3,6 +3,8 @@ import type { Migration } from 'kysely/migration';
 import type { Dialect } from './database.ts';
 import { coopMigration } from './migrations/0002-coop.ts';
 import { authMigration } from './migrations/0003-auth.ts';
+import { wikiMigration } from './migrations/0004-wiki.ts';
+import { deskMigration } from './migrations/0005-desk.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -37,5 +39,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '0002-coop': coopMigration(dialect),
     '0003-auth': authMigration(dialect),
+    '0004-wiki': wikiMigration(dialect),
+    '0005-desk': deskMigration(dialect),
   };
 }

@@ -9,10 +9,12 @@ import {
 } from 'fastify-type-provider-zod';
 import { coopRoutes } from '../coop/coop.routes.ts';
 import type { CoopService } from '../coop/coop.service.ts';
+import type { Desk } from '../desk/index.ts';
 import type { LogService } from '../log/log.service.ts';
 import { logRoutes } from '../log/log.routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
+import type { Wiki } from '../wiki/index.ts';
 import { type AuthDependencies, memberOf, optionalMemberOf, registerAuth } from '../auth/index.ts';
 import { adminGuard } from './admin-auth.ts';
 import { errorBody, installErrorHandler } from './error-handler.ts';
@@ -31,6 +33,8 @@ const BODY_LIMIT = 256 * 1024;
 export type AppDependencies = {
   log: LogService;
   coop: CoopService;
+  wiki: Wiki;
+  desk: Desk;
   auth: AuthDependencies;
   metrics: Metrics;
   adminToken: string;
@@ -91,6 +95,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     viewer: async (request) => (await optionalMemberOf(request))?.handle,
     requireMember: async (request) => (await memberOf(request)).handle,
   });
+  deps.wiki.routes(app);
+  deps.desk.routes(app);
   opsRoutes(app, deps);
 
   // The web app answers every other GET, so that its own routes survive a reload.

@@ -20,10 +20,13 @@ export type ApiFailure =
 
 export class ApiError extends Error {
   readonly failure: ApiFailure;
-  constructor(failure: ApiFailure, options?: ErrorOptions) {
+  /** The error's whole JSON body, for codes that carry more than a message (WIKI_CONFLICT). */
+  readonly body: unknown;
+  constructor(failure: ApiFailure, options?: ErrorOptions & { body?: unknown }) {
     super(`API request failed: ${failure.kind}`, options);
     this.name = 'ApiError';
     this.failure = failure;
+    this.body = options?.body;
   }
 }
 
@@ -37,8 +40,10 @@ export function hasCode(error: unknown, code: ErrorCode): boolean {
 }
 
 export type RequestOptions = {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** Bytes sent as they are (an upload), instead of `body` as JSON. */
+  bytes?: { data: Blob; type: string };
   signal?: AbortSignal | undefined;
 };
 
@@ -54,15 +59,16 @@ export function setCsrfToken(token: string | undefined): void {
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
-  const { method = 'GET', body, signal } = options;
+  const { method = 'GET', body, bytes, signal } = options;
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (bytes) headers['content-type'] = bytes.type;
+  else if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
     return await fetch(path, {
       method,
       headers,
-      body: body === undefined ? null : JSON.stringify(body),
+      body: bytes ? bytes.data : body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
     });
   } catch (cause) {
@@ -84,6 +90,7 @@ async function failureFrom(response: Response, signal?: AbortSignal): Promise<Ap
     error.success
       ? { kind: 'http', status: response.status, ...error.data.error }
       : { kind: 'http', status: response.status },
+    { body },
   );
 }
 

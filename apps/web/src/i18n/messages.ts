@@ -6,6 +6,8 @@ import type {
   ServiceStatus,
   StatementType,
   StewardRole,
+  TicketPriority,
+  TicketStatus,
 } from '@allmende/protocol';
 
 /**
@@ -35,6 +37,8 @@ export type Messages = {
     policies: string;
     proposals: string;
     invitations: string;
+    desk: string;
+    wiki: string;
   };
   errors: {
     network: string;
@@ -127,6 +131,10 @@ export type Messages = {
     back: (handle: string) => string;
     hostAdded: (name: string, provider: string, location: string) => string;
     hostUpdated: (name: string, fields: string) => string;
+    /** A help desk ticket opened; `title` only for a public ticket. */
+    ticketOpened: (ticket: number, title: string | undefined) => string;
+    ticketClosed: (ticket: number, resolution: 'resolved' | 'closed') => string;
+    ticketResolutions: Record<'resolved' | 'closed', string>;
     keyKinds: Record<MemberKey['kind'], string>;
     /** A label in quotation marks. */
     quote: (text: string) => string;
@@ -164,6 +172,11 @@ export type Messages = {
       provider: string;
       location: string;
       monthlyCost: string;
+      ticket: string;
+      title: string;
+      private: string;
+      digest: string;
+      resolution: string;
     };
   };
   /** Signing a statement: what the member sees before and while consenting. */
@@ -560,6 +573,167 @@ export type Messages = {
       forkInconsistent: (size: string, seenSize: string, date: string, reason: string) => string;
       unexpected: (reason: string) => string;
     };
+  };
+  /** The help desk: tickets, their queues and timeline. */
+  desk: {
+    title: string;
+    intro: string;
+    views: Record<'all' | 'mine' | 'queue' | 'unassigned', string>;
+    show: string;
+    service: string;
+    anyService: string;
+    noService: string;
+    status: string;
+    /** The status filter's default: new, open and waiting together. */
+    active: string;
+    anyStatus: string;
+    statuses: Record<TicketStatus, string>;
+    priority: string;
+    priorities: Record<TicketPriority, string>;
+    none: string;
+    signInForView: string;
+    newTicket: string;
+    showMore: string;
+    isPrivate: string;
+    /** A private ticket's title, for those who may not see it. */
+    privateTitle: (id: number) => string;
+    opened: (date: string) => string;
+    comments: (formatted: string, n: number) => string;
+    answeredBy: string;
+    nobody: string;
+    requester: string;
+    labels: string;
+    watchers: string;
+    noneYet: string;
+    newTitle: string;
+    newIntro: string;
+    signInToOpen: string;
+    ticketTitle: string;
+    titleMissing: string;
+    body: string;
+    bodyHint: string;
+    privateLabel: string;
+    privateHint: string;
+    submit: string;
+    sending: string;
+    backToDesk: string;
+    redacted: string;
+    timeline: string;
+    openedBy: (who: string) => string;
+    commentBy: (who: string) => string;
+    privateComment: string;
+    redactedComment: string;
+    someone: string;
+    fields: Record<'status' | 'assignee' | 'labels' | 'priority' | 'private' | 'service', string>;
+    /** One change in the timeline, values already in words. */
+    change: (who: string, field: string, from: string, to: string) => string;
+    redactedChange: string;
+    commentHeading: string;
+    comment: string;
+    commentPrivate: string;
+    commentSubmit: string;
+    commentMissing: string;
+    signInToComment: string;
+    privateOnly: string;
+    manage: string;
+    manageIntro: string;
+    labelsHint: string;
+    save: string;
+    nothingChanged: string;
+    take: string;
+    watch: string;
+    unwatch: string;
+    watching: string;
+    facts: string;
+    openedInLog: string;
+    closedInLog: string;
+    firstAnswer: string;
+    noAnswer: string;
+    createdAt: string;
+    /** The section on a service's page. */
+    serviceHeading: string;
+    openCount: string;
+    medianAnswer: string;
+    noAnswers: string;
+    minutes: (n: number) => string;
+    hours: (n: number) => string;
+    days: (n: number) => string;
+    seeTickets: (service: string) => string;
+  };
+  /** The wiki: pages, their revisions and differences. */
+  wiki: {
+    title: string;
+    intro: string;
+    pages: string;
+    generated: string;
+    generatedIntro: string;
+    none: string;
+    newHeading: string;
+    newPath: string;
+    newPathHint: string;
+    newPathInvalid: string;
+    create: string;
+    signInToWrite: string;
+    revision: (n: number) => string;
+    changedBy: (date: string, who: string) => string;
+    generatedNote: string;
+    edit: string;
+    history: string;
+    backlinks: string;
+    noBacklinks: string;
+    attachments: string;
+    noAttachments: string;
+    attachHeading: string;
+    file: string;
+    fileName: string;
+    fileNameHint: string;
+    attach: string;
+    chooseFile: string;
+    fileTooLarge: string;
+    attached: (name: string) => string;
+    notFound: string;
+    createIt: string;
+    backToWiki: string;
+    backToPage: string;
+    editTitle: (path: string) => string;
+    newPageTitle: (path: string) => string;
+    text: string;
+    textHint: string;
+    write: string;
+    preview: string;
+    previewNote: string;
+    message: string;
+    save: string;
+    saving: string;
+    cancel: string;
+    saved: string;
+    conflictHeading: string;
+    conflictText: (revision: number, who: string, date: string) => string;
+    theirs: (revision: number) => string;
+    yours: string;
+    merged: string;
+    mergedHint: string;
+    saveMerged: string;
+    historyTitle: (title: string) => string;
+    revisions: string;
+    noRevisions: string;
+    older: string;
+    newer: string;
+    compare: string;
+    compareSame: string;
+    view: string;
+    restore: string;
+    restored: (revision: number) => string;
+    bytes: (formatted: string) => string;
+    noMessage: string;
+    diffTitle: (title: string) => string;
+    diffRange: (from: string, to: string) => string;
+    emptyPage: string;
+    added: string;
+    removed: string;
+    noChanges: string;
+    revisionTitle: (title: string, revision: number) => string;
+    oldRevision: string;
   };
   notFound: { title: string; text: string; home: string };
 };

@@ -210,6 +210,33 @@ export function StatementBody({ statement }: { statement: StatementContent }) {
           {statement.body.until && <Row label={f.until}>{formatDay(statement.body.until)}</Row>}
         </>
       );
+    case 'ticket.opened': {
+      const { body } = statement;
+      return (
+        <>
+          <Row label={f.ticket}>#{body.ticket}</Row>
+          {body.title !== undefined && <Row label={f.title}>{body.title}</Row>}
+          <Row label={f.service}>
+            {body.service === null ? (
+              t.statement.none
+            ) : (
+              <Link to={servicePath(body.service)}>{body.service}</Link>
+            )}
+          </Row>
+          <Row label={f.private}>{body.private ? t.statement.yes : t.statement.no}</Row>
+          <Row label={f.digest}>
+            <code className="hash">{body.digest}</code>
+          </Row>
+        </>
+      );
+    }
+    case 'ticket.closed':
+      return (
+        <>
+          <Row label={f.ticket}>#{statement.body.ticket}</Row>
+          <Row label={f.resolution}>{t.statement.ticketResolutions[statement.body.resolution]}</Row>
+        </>
+      );
     case 'host.added':
     case 'host.updated': {
       const { body } = statement;

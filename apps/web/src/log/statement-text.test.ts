@@ -25,6 +25,16 @@ const SAMPLES: Record<StatementType, StatementContent> = {
     actor: 'coop',
     body: { text: 'Wartung am Mittwoch.\nDetails folgen.' },
   },
+  'ticket.opened': {
+    type: 'ticket.opened',
+    actor: 'coop',
+    body: { ticket: 7, service: 'mail', private: false, digest: '0'.repeat(64), title: 'Spam' },
+  },
+  'ticket.closed': {
+    type: 'ticket.closed',
+    actor: 'coop',
+    body: { ticket: 7, resolution: 'resolved' },
+  },
   'member.admitted': {
     type: 'member.admitted',
     actor: 'member:bo',

@@ -59,6 +59,13 @@ export function summarize(statement: StatementContent, t: Messages): string {
       return s.hostAdded(statement.body.name, statement.body.provider, statement.body.location);
     case 'host.updated':
       return s.hostUpdated(statement.body.name, changedFields(statement.body, 'name', t));
+    case 'ticket.opened':
+      return s.ticketOpened(
+        statement.body.ticket,
+        statement.body.title === undefined ? undefined : firstLine(statement.body.title),
+      );
+    case 'ticket.closed':
+      return s.ticketClosed(statement.body.ticket, statement.body.resolution);
   }
 }
 

@@ -4,11 +4,13 @@ import {
   type ServiceInfo,
   type ServiceStatus,
   type SignedPart,
+  WikiPath,
 } from '@allmende/protocol';
 import { useState } from 'react';
 import { fetchMembers, fetchService } from '../api/coop.ts';
 import type { Session } from '../api/auth.ts';
 import { useSession } from '../auth/session.tsx';
+import { ServiceDeskSection } from '../desk/service-desk.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { MemberLink } from '../log/statement-body.tsx';
 import { Link } from '../router.tsx';
@@ -17,7 +19,7 @@ import { ProposeStatement } from '../sign/propose.tsx';
 import { useDocumentTitle } from '../ui/document-title.ts';
 import { Loaded, SignInPrompt } from '../ui/feedback.tsx';
 import { SelectField } from '../ui/form.tsx';
-import { entryPath } from '../ui/paths.ts';
+import { entryPath, wikiPath } from '../ui/paths.ts';
 import { useApi } from '../ui/use-api.ts';
 import { ServiceBadges } from './badges.tsx';
 
@@ -112,7 +114,17 @@ function ServiceDetails({ service, onChanged }: { service: ServiceInfo; onChange
             </div>
             <div>
               <dt>{s.docPage}</dt>
-              <dd>{service.docPage ? <code>{service.docPage}</code> : t.statement.none}</dd>
+              <dd>
+                {service.docPage === null ? (
+                  t.statement.none
+                ) : WikiPath.safeParse(service.docPage).success ? (
+                  <Link to={wikiPath(service.docPage)}>
+                    <code>{service.docPage}</code>
+                  </Link>
+                ) : (
+                  <code>{service.docPage}</code>
+                )}
+              </dd>
             </div>
             <div>
               <dt>{s.createdAt}</dt>
@@ -133,6 +145,7 @@ function ServiceDetails({ service, onChanged }: { service: ServiceInfo; onChange
           )}
         </section>
       </div>
+      <ServiceDeskSection slug={service.slug} />
     </>
   );
 }

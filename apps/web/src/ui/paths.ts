@@ -20,3 +20,12 @@ export function proposalPath(id: string): string {
 export function loginPath(next?: string): string {
   return next && next !== '/login' ? `/login?next=${encodeURIComponent(next)}` : '/login';
 }
+
+export function ticketPath(id: number): string {
+  return `/desk/${id}`;
+}
+
+/** A wiki page, or one of its views (`edit`, `history`, `revisions/3`, `diff/1..2`). */
+export function wikiPath(path: string, view?: string): string {
+  return view === undefined ? `/wiki/${path}` : `/wiki/${path}/-/${view}`;
+}
