@@ -40,8 +40,9 @@ export function ServiceDeskSection({ slug }: { slug: string }) {
                   ))}
                 </ul>
               )}
-              <p>
+              <p className="actions">
                 <Link to={deskPath({ service: slug })}>{d.seeTickets(slug)}</Link>
+                <Link to={`/desk/new?service=${encodeURIComponent(slug)}`}>{d.askAbout(slug)}</Link>
               </p>
             </>
           );

@@ -9,7 +9,7 @@ import {
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Session } from '../api/auth.ts';
 import { failureOf, type ApiFailure } from '../api/client.ts';
-import { fetchMembers, fetchPolicies, fetchService } from '../api/coop.ts';
+import { fetchMembers, fetchPolicies, fetchService, fetchServices } from '../api/coop.ts';
 import { changeTicket, commentOn, fetchTicket, fetchTimeline, watchTicket } from '../api/desk.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -196,6 +196,10 @@ function TicketFacts({
             </dd>
           </div>
         )}
+        <div>
+          <dt>{d.priority}</dt>
+          <dd>{d.priorities[ticket.priority]}</dd>
+        </div>
         <div>
           <dt>{d.answeredBy}</dt>
           <dd>{ticket.assignee ? <MemberLink handle={ticket.assignee} /> : d.nobody}</dd>
@@ -428,6 +432,8 @@ function ManageForm({
   const [priority, setPriority] = useState<TicketPriority>(ticket.priority);
   const [labels, setLabels] = useState((ticket.labels ?? []).join(', '));
   const [secret, setSecret] = useState(ticket.private);
+  const [service, setService] = useState(ticket.service ?? '');
+  const services = useApi('services', fetchServices);
   const [labelError, setLabelError] = useState<string>();
   const [failure, setFailure] = useState<ApiFailure>();
   const [note, setNote] = useState<string>();
@@ -464,6 +470,7 @@ function ManageForm({
     if (secret !== ticket.private) changes.private = secret;
     if (rights.handle) {
       if (priority !== ticket.priority) changes.priority = priority;
+      if (service !== (ticket.service ?? '')) changes.service = service || null;
       const parsed = TicketLabels.safeParse(
         labels
           .split(',')
@@ -499,6 +506,19 @@ function ManageForm({
               label: d.priorities[value],
             }))}
             onChange={setPriority}
+          />
+          <SelectField
+            label={d.service}
+            value={service}
+            options={[
+              { value: '', label: d.noService },
+              ...(services.state.status === 'ready'
+                ? services.state.data.services.map((s) => ({ value: s.slug, label: s.name }))
+                : ticket.service
+                  ? [{ value: ticket.service, label: ticket.service }]
+                  : []),
+            ]}
+            onChange={setService}
           />
           <TextField
             label={d.labels}

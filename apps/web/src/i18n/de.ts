@@ -801,6 +801,7 @@ export const de: Messages = {
     hours: (n) => (n === 1 ? '1 Stunde' : `${n} Stunden`),
     days: (n) => (n === 1 ? '1 Tag' : `${n} Tage`),
     seeTickets: (service) => `Anliegen zu ${service}`,
+    askAbout: (service) => `Anliegen zu ${service} eröffnen`,
   },
   wiki: {
     title: 'Wiki',

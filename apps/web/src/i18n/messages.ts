@@ -659,6 +659,7 @@ export type Messages = {
     hours: (n: number) => string;
     days: (n: number) => string;
     seeTickets: (service: string) => string;
+    askAbout: (service: string) => string;
   };
   /** The wiki: pages, their revisions and differences. */
   wiki: {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { attachmentName } from './attach-form.tsx';
 import { hunkLines } from './wiki-diff-page.tsx';
 import { leadingTitle, withoutLeadingTitle } from './wiki-html.tsx';
 import { isWritablePath } from './wiki-index-page.tsx';
@@ -30,5 +31,13 @@ describe('isWritablePath', () => {
     expect(isWritablePath('guides/backup')).toBe(true);
     expect(isWritablePath('generated/services')).toBe(false);
     expect(isWritablePath('a/revisions')).toBe(false);
+  });
+});
+
+describe('attachmentName', () => {
+  it('makes a file’s name into a name the wiki accepts', () => {
+    expect(attachmentName('Backup plan (2026).txt')).toBe('Backup-plan-2026-.txt');
+    expect(attachmentName('Übersicht.png')).toBe('Ubersicht.png');
+    expect(attachmentName('../../etc/passwd')).toBe('..-..-etc-passwd');
   });
 });
