@@ -12,6 +12,7 @@ import { LogRepository } from './log/log.repo.ts';
 import { LogService } from './log/log.service.ts';
 import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
+import { openSearch } from './search/index.ts';
 import { openWiki, type Wiki } from './wiki/index.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -129,6 +130,7 @@ export async function startServer(
     coop: coop.coop,
     wiki: coop.wiki,
     desk: coop.desk,
+    search: openSearch({ database: coop.database, desk: coop.desk, wiki: coop.wiki }),
     auth: {
       database: coop.database,
       url: config.url,

@@ -25,6 +25,7 @@ import { ServicePage } from './services/service-page.tsx';
 import { ServicesPage } from './services/services-page.tsx';
 import { APP_NAME } from './ui/document-title.ts';
 import { loginPath } from './ui/paths.ts';
+import { SearchPage } from './search/search-page.tsx';
 import { WikiDiffPage } from './wiki/wiki-diff-page.tsx';
 import { WikiEditPage } from './wiki/wiki-edit-page.tsx';
 import { WikiHistoryPage } from './wiki/wiki-history-page.tsx';
@@ -60,6 +61,7 @@ const SECTIONS: Record<Page, Section | null> = {
   'wiki-history': 'wiki',
   'wiki-revision': 'wiki',
   'wiki-diff': 'wiki',
+  search: 'search',
   'not-found': null,
 };
 
@@ -67,6 +69,7 @@ const PUBLIC_SECTIONS: Section[] = [
   'services',
   'desk',
   'wiki',
+  'search',
   'members',
   'hosts',
   'policies',
@@ -174,6 +177,8 @@ function PageFor({ route }: { route: Route }) {
       return <NewTicketPage />;
     case 'ticket':
       return <TicketPage key={route.id} id={route.id} />;
+    case 'search':
+      return <SearchPage />;
     case 'wiki':
       return <WikiIndexPage />;
     case 'wiki-page':

@@ -34,6 +34,7 @@ export type Route =
   | { page: 'wiki-history'; path: string }
   | { page: 'wiki-revision'; path: string; revision: number }
   | { page: 'wiki-diff'; path: string; from: number; to: number }
+  | { page: 'search' }
   | { page: 'not-found' };
 
 export type Page = Route['page'];
@@ -52,6 +53,7 @@ const FIXED: Record<string, Route> = {
   '/desk': { page: 'desk' },
   '/desk/new': { page: 'desk-new' },
   '/wiki': { page: 'wiki' },
+  '/search': { page: 'search' },
 };
 
 const HANDLE = new RegExp(`^/(members|services)/(${HANDLE_PATTERN})$`);

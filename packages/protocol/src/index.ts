@@ -5,5 +5,6 @@ export * from './canonical-json.ts';
 export * from './desk-api.ts';
 export * from './errors.ts';
 export * from './log-api.ts';
+export * from './search-api.ts';
 export * from './statement.ts';
 export * from './wiki-api.ts';

@@ -5,6 +5,7 @@ import { coopMigration } from './migrations/0002-coop.ts';
 import { authMigration } from './migrations/0003-auth.ts';
 import { wikiMigration } from './migrations/0004-wiki.ts';
 import { deskMigration } from './migrations/0005-desk.ts';
+import { searchMigration } from './migrations/0006-search.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -41,5 +42,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-auth': authMigration(dialect),
     '0004-wiki': wikiMigration(dialect),
     '0005-desk': deskMigration(dialect),
+    '0006-search': searchMigration(dialect),
   };
 }

@@ -14,6 +14,7 @@ import type { LogService } from '../log/log.service.ts';
 import { logRoutes } from '../log/log.routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
+import type { Search } from '../search/index.ts';
 import type { Wiki } from '../wiki/index.ts';
 import { type AuthDependencies, memberOf, optionalMemberOf, registerAuth } from '../auth/index.ts';
 import { adminGuard } from './admin-auth.ts';
@@ -35,6 +36,7 @@ export type AppDependencies = {
   coop: CoopService;
   wiki: Wiki;
   desk: Desk;
+  search: Search;
   auth: AuthDependencies;
   metrics: Metrics;
   adminToken: string;
@@ -97,6 +99,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   deps.wiki.routes(app);
   deps.desk.routes(app);
+  deps.search.routes(app);
   opsRoutes(app, deps);
 
   // The web app answers every other GET, so that its own routes survive a reload.

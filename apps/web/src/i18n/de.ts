@@ -24,6 +24,7 @@ export const de: Messages = {
     invitations: 'Einladungen',
     desk: 'Helpdesk',
     wiki: 'Wiki',
+    search: 'Suche',
   },
   errors: {
     network:
@@ -884,6 +885,16 @@ export const de: Messages = {
     noChanges: 'Beide Versionen haben denselben Text.',
     revisionTitle: (title, revision) => `${title} (Version ${revision})`,
     oldRevision: 'Sie lesen eine ältere Version dieser Seite.',
+  },
+  search: {
+    title: 'Suche',
+    intro:
+      'Eine Suche über das Wiki und den Helpdesk. Private Tickets finden nur die, die sie lesen dürfen.',
+    label: 'Suchen nach',
+    submit: 'Suchen',
+    none: 'Nichts gefunden.',
+    page: (path) => `Wiki-Seite ${path}`,
+    ticket: (id) => `Ticket #${id}`,
   },
   notFound: {
     title: 'Seite nicht gefunden',

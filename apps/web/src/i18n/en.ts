@@ -24,6 +24,7 @@ export const en: Messages = {
     invitations: 'Invitations',
     desk: 'Help desk',
     wiki: 'Wiki',
+    search: 'Search',
   },
   errors: {
     network: 'The server cannot be reached. Check your connection and try again.',
@@ -850,6 +851,16 @@ export const en: Messages = {
     noChanges: 'The two revisions have the same text.',
     revisionTitle: (title, revision) => `${title} (revision ${revision})`,
     oldRevision: 'You are reading an old revision of this page.',
+  },
+  search: {
+    title: 'Search',
+    intro:
+      'One search over the wiki and the help desk. Private tickets are found only by those who may read them.',
+    label: 'Search for',
+    submit: 'Search',
+    none: 'Nothing found.',
+    page: (path) => `wiki page ${path}`,
+    ticket: (id) => `ticket #${id}`,
   },
   notFound: {
     title: 'Page not found',

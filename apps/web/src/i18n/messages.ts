@@ -39,6 +39,7 @@ export type Messages = {
     invitations: string;
     desk: string;
     wiki: string;
+    search: string;
   };
   errors: {
     network: string;
@@ -735,6 +736,15 @@ export type Messages = {
     noChanges: string;
     revisionTitle: (title: string, revision: number) => string;
     oldRevision: string;
+  };
+  search: {
+    title: string;
+    intro: string;
+    label: string;
+    submit: string;
+    none: string;
+    page: (path: string) => string;
+    ticket: (id: number) => string;
   };
   notFound: { title: string; text: string; home: string };
 };

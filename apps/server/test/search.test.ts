@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ErrorBody,
+  SearchResults,
+  Ticket,
+  formatAgeRecipient,
+  type SearchResult,
+  type SubmittedStatement,
+} from '@allmende/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  draft,
+  signedBy,
+  sshSign,
+  testMember,
+  type TestMember,
+} from '../../../test/support/members.ts';
+import { startServer, type RunningServer } from '../src/server.ts';
+import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
+
+// ada is in the oversight group (she holds an age key), bo looks after mail with cem as his
+// deputy, dana is a member with nothing to do with it, and eve asks.
+const ada = testMember('ada');
+const bo = testMember('bo');
+const cem = testMember('cem');
+const dana = testMember('dana');
+const eve = testMember('eve');
+const founders = [ada, bo, cem, dana, eve].map((m) => ({
+  handle: m.handle,
+  name: m.name,
+  keys:
+    m === ada
+      ? [m.key, { kind: 'age' as const, recipient: formatAgeRecipient(randomBytes(32)) }]
+      : [m.key],
+}));
+
+describe.each(DIALECTS)('search on %s', (dialect) => {
+  let store: TestStore;
+  let server: RunningServer;
+  const tokens = new Map<string, string>();
+
+  beforeAll(async () => {
+    store = await createTestStore(dialect);
+    server = await startServer({
+      dataDir: store.dataDir,
+      databaseUrl: store.databaseUrl,
+      listen: '127.0.0.1:0',
+      founders,
+    });
+    const origin = server.log.origin;
+    const submit = async (statement: Promise<SubmittedStatement>) =>
+      server.coop.submit(await statement);
+    await submit(
+      signedBy(
+        draft('service.created', 'bo', {
+          slug: 'mail',
+          name: 'mail',
+          description: '',
+          sensitivity: 'private',
+          status: 'running',
+          addresses: [],
+          docPage: null,
+          hosts: [],
+        }),
+        origin,
+        bo,
+      ),
+    );
+    await submit(
+      signedBy(
+        draft('steward.assigned', 'bo', { service: 'mail', handle: 'bo', role: 'steward' }),
+        origin,
+        bo,
+      ),
+    );
+    await submit(
+      signedBy(
+        draft('steward.assigned', 'bo', { service: 'mail', handle: 'cem', role: 'deputy' }),
+        origin,
+        bo,
+        cem,
+      ),
+    );
+    for (const member of [ada, bo, cem, dana, eve]) tokens.set(member.handle, await login(member));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.cleanup();
+  });
+
+  async function call(method: string, path: string, body?: unknown, as?: TestMember) {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = as && tokens.get(as.handle);
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  async function login(member: TestMember): Promise<string> {
+    const challenge = z
+      .object({ nonce: z.string(), namespace: z.string() })
+      .parse((await call('POST', '/api/auth/ssh/challenge', { handle: member.handle })).body);
+    const signature = await sshSign(
+      member,
+      new TextEncoder().encode(challenge.nonce),
+      challenge.namespace,
+    );
+    const issued = await call('POST', '/api/auth/ssh/token', {
+      handle: member.handle,
+      nonce: challenge.nonce,
+      signature,
+      label: 'test',
+    });
+    return z.object({ token: z.string() }).parse(issued.body).token;
+  }
+
+  async function save(path: string, markdown: string, baseRevision: number): Promise<void> {
+    const reply = await call(
+      'PUT',
+      `/api/wiki/pages/${path}`,
+      { markdown, message: '', baseRevision },
+      ada,
+    );
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+  }
+  async function open(as: TestMember, ticket: Record<string, unknown>): Promise<Ticket> {
+    const reply = await call('POST', '/api/tickets', ticket, as);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    return Ticket.parse(reply.body);
+  }
+  async function comment(id: number, body: string, as: TestMember, isPrivate: boolean) {
+    const reply = await call(
+      'POST',
+      `/api/tickets/${id}/comments`,
+      { body, private: isPrivate },
+      as,
+    );
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+  }
+  async function search(q: string, as?: TestMember): Promise<SearchResult[]> {
+    const reply = await call('GET', `/api/search?q=${encodeURIComponent(q)}`, undefined, as);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    return SearchResults.parse(reply.body).results;
+  }
+  const where = (results: SearchResult[]) =>
+    results.map((r) => (r.kind === 'page' ? r.path : `#${r.id}`));
+
+  it('ranks a page about the word above one that mentions it once', async () => {
+    await save(
+      'notes/passing',
+      '# Notes\n\nMany words about the weather, the garden, and once a zephyrine breeze, then more words about lunch.\n',
+      0,
+    );
+    await save(
+      'guides/zephyrine',
+      '# Zephyrine\n\nZephyrine is our relay. Configure zephyrine before anything else.\n',
+      0,
+    );
+    const results = await search('zephyrine');
+    expect(where(results)).toEqual(['guides/zephyrine', 'notes/passing']);
+    expect(results[0]).toMatchObject({ kind: 'page', title: 'Zephyrine' });
+    expect(results[1]?.snippet).toContain('<mark>zephyrine</mark>');
+  });
+
+  it('escapes the indexed text in a snippet: only the hits are markup', async () => {
+    await save(
+      'hostile/script',
+      '# Hostile\n\nquokkas <script>alert(1)</script> & <b>bold</b>\n',
+      0,
+    );
+    const [hit] = await search('quokkas');
+    expect(hit?.snippet).toContain('<mark>quokkas</mark>');
+    expect(hit?.snippet).toContain('&amp;');
+    // SQLite keeps the tags as text (escaped); PostgreSQL's headline drops them. Neither is markup.
+    if (dialect === 'sqlite') expect(hit?.snippet).toContain('&lt;script&gt;');
+    expect(hit?.snippet).not.toMatch(/<(?!\/?mark>)/);
+  });
+
+  it('finds a page by its current revision only', async () => {
+    await save('ops/backup', '# Backup\n\nWe use alpacastore for backups.\n', 0);
+    expect(where(await search('alpacastore'))).toEqual(['ops/backup']);
+    await save('ops/backup', '# Backup\n\nWe moved to llamavault for backups.\n', 1);
+    expect(await search('alpacastore')).toEqual([]);
+    expect(where(await search('llamavault'))).toEqual(['ops/backup']);
+  });
+
+  it('finds public tickets and their comments for anyone', async () => {
+    const ticket = await open(eve, { title: 'Greylisting delays', body: 'Mails come late.' });
+    await comment(ticket.id, 'Try the marmotfilter setting.', bo, false);
+    expect(where(await search('greylisting'))).toEqual([`#${ticket.id}`]);
+    const [hit] = await search('marmotfilter');
+    expect(hit).toMatchObject({ kind: 'ticket', id: ticket.id, title: 'Greylisting delays' });
+    expect(hit?.snippet).toContain('<mark>marmotfilter</mark>');
+  });
+
+  it('searches a private ticket or comment only for those allowed to read it', async () => {
+    const secret = await open(eve, {
+      title: 'Password leaked',
+      body: 'My password geheimwortalpha leaked.',
+      service: 'mail',
+      private: true,
+    });
+    const open_ = await open(eve, { title: 'Quota question', body: 'How large?', service: 'mail' });
+    await comment(open_.id, 'Her address is geheimwortbeta 7.', bo, true);
+    // A public comment on the private ticket is as private as the ticket.
+    await comment(secret.id, 'Reset geheimwortgamma done.', bo, false);
+
+    for (const word of ['geheimwortalpha', 'geheimwortbeta', 'geheimwortgamma', 'leaked']) {
+      expect(await search(word), `anonymous: ${word}`).toEqual([]);
+      expect(await search(word, dana), `dana: ${word}`).toEqual([]);
+    }
+    expect(where(await search('quota'))).toEqual([`#${open_.id}`]);
+    for (const member of [eve, bo, cem, ada]) {
+      expect(where(await search('geheimwortalpha', member)), member.handle).toEqual([
+        `#${secret.id}`,
+      ]);
+      expect(where(await search('geheimwortbeta', member)), member.handle).toEqual([
+        `#${open_.id}`,
+      ]);
+      expect(where(await search('geheimwortgamma', member)), member.handle).toEqual([
+        `#${secret.id}`,
+      ]);
+    }
+  });
+
+  it('refuses a bad query', async () => {
+    for (const query of [
+      '',
+      '?q=',
+      '?q=%20',
+      `?q=${'a'.repeat(201)}`,
+      '?q=x&limit=51',
+      '?q=x&limit=0',
+    ]) {
+      const reply = await call('GET', `/api/search${query}`);
+      expect(reply.status, query).toBe(400);
+      expect(ErrorBody.parse(reply.body).error.code).toBeTruthy();
+    }
+    // Punctuation alone is a valid query that finds nothing.
+    expect(await search('"*:()')).toEqual([]);
+    expect((await call('GET', '/api/search?q=zephyrine&limit=1')).body).toMatchObject({
+      results: [{ path: 'guides/zephyrine' }],
+    });
+  });
+});
