@@ -17,11 +17,9 @@ import {
 } from '@allmende/protocol';
 import { keyIdOf, replayStatements } from '@allmende/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   draft,
   signedBy,
-  sshSign,
   sshSignature,
   testMember,
   testPasskey,
@@ -31,6 +29,7 @@ import {
 import { CoopRepository } from '../src/coop/coop.repo.ts';
 import { projectionRows } from '../src/coop/projection.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
+import { errorOf, signIn } from './api.ts';
 import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
 
 const ada = testMember('ada');
@@ -73,7 +72,6 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
   }
-  const errorOf = (reply: { body: unknown }) => ErrorBody.parse(reply.body).error;
   const sign = (part: SignedPart, ...signers: TestMember[]) => signedBy(part, origin, ...signers);
   const submit = (statement: SubmittedStatement) =>
     call('POST', '/api/statements', statement, {
@@ -366,7 +364,7 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
   });
 
   it('admits a candidate through an invitation, with the vouches of members who signed in', async () => {
-    const token = await login(ada);
+    const token = await signIn(server.url, ada);
     const bearer = { authorization: `Bearer ${token}` };
     expect((await call('POST', '/api/invitations', { note: 'for Eli' })).status).toBe(401);
     const invitation = await call('POST', '/api/invitations', { note: 'for Eli' }, bearer);
@@ -422,25 +420,6 @@ describe.each(DIALECTS)('the cooperative on %s', (dialect) => {
         .invitations[0],
     ).toMatchObject({ usedBy: 'eli' });
   });
-
-  /** Signs in as the CLI does: an SSHSIG over the server's nonce, in the login namespace. */
-  async function login(member: TestMember): Promise<string> {
-    const challenge = z
-      .object({ nonce: z.string(), namespace: z.string() })
-      .parse((await call('POST', '/api/auth/ssh/challenge', { handle: member.handle })).body);
-    const signature = await sshSign(
-      member,
-      new TextEncoder().encode(challenge.nonce),
-      challenge.namespace,
-    );
-    const issued = await call('POST', '/api/auth/ssh/token', {
-      handle: member.handle,
-      nonce: challenge.nonce,
-      signature,
-      label: 'test',
-    });
-    return z.object({ token: z.string() }).parse(issued.body).token;
-  }
 
   it('rebuilds exactly the database’s members, keys, services, stewards and policies by replaying the log', async () => {
     // Entries that change nothing in the cooperative may come between its statements.

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { encodeHex, encodeUtf8 } from '@allmende/bytes';
 import {
-  ErrorBody,
   ServiceDesk,
   Ticket,
   TicketList,
@@ -15,14 +14,9 @@ import { replayStatements } from '@allmende/rules';
 import { sha256 } from '@allmende/tlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  draft,
-  signedBy,
-  sshSign,
-  testMember,
-  type TestMember,
-} from '../../../test/support/members.ts';
+import { draft, signedBy, testMember, type TestMember } from '../../../test/support/members.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
+import { errorOf, request, signIn } from './api.ts';
 import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
 
 // ada is in the oversight group (she holds an age key and the policy names no one), bo looks
@@ -94,45 +88,16 @@ describe.each(DIALECTS)('the help desk on %s', (dialect) => {
         cem,
       ),
     );
-    for (const member of [ada, bo, cem, dana, eve]) tokens.set(member.handle, await login(member));
+    for (const member of [ada, bo, cem, dana, eve])
+      tokens.set(member.handle, await signIn(server.url, member));
   });
   afterAll(async () => {
     await server?.close();
     await store?.cleanup();
   });
 
-  async function call(method: string, path: string, body?: unknown, as?: TestMember) {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = as && tokens.get(as.handle);
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-  }
-  const errorOf = (reply: { body: unknown }) => ErrorBody.parse(reply.body).error;
-
-  async function login(member: TestMember): Promise<string> {
-    const challenge = z
-      .object({ nonce: z.string(), namespace: z.string() })
-      .parse((await call('POST', '/api/auth/ssh/challenge', { handle: member.handle })).body);
-    const signature = await sshSign(
-      member,
-      new TextEncoder().encode(challenge.nonce),
-      challenge.namespace,
-    );
-    const issued = await call('POST', '/api/auth/ssh/token', {
-      handle: member.handle,
-      nonce: challenge.nonce,
-      signature,
-      label: 'test',
-    });
-    return z.object({ token: z.string() }).parse(issued.body).token;
-  }
+  const call = (method: string, path: string, body?: unknown, as?: TestMember) =>
+    request(server.url, method, path, { json: body, token: as && tokens.get(as.handle) });
 
   async function open(as: TestMember, ticket: Record<string, unknown>): Promise<Ticket> {
     const reply = await call('POST', '/api/tickets', ticket, as);

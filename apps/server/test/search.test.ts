@@ -8,15 +8,9 @@ import {
   type SubmittedStatement,
 } from '@allmende/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import {
-  draft,
-  signedBy,
-  sshSign,
-  testMember,
-  type TestMember,
-} from '../../../test/support/members.ts';
+import { draft, signedBy, testMember, type TestMember } from '../../../test/support/members.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
+import { request, signIn } from './api.ts';
 import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
 
 // ada is in the oversight group (she holds an age key), bo looks after mail with cem as his
@@ -82,44 +76,16 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
         cem,
       ),
     );
-    for (const member of [ada, bo, cem, dana, eve]) tokens.set(member.handle, await login(member));
+    for (const member of [ada, bo, cem, dana, eve])
+      tokens.set(member.handle, await signIn(server.url, member));
   });
   afterAll(async () => {
     await server?.close();
     await store?.cleanup();
   });
 
-  async function call(method: string, path: string, body?: unknown, as?: TestMember) {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = as && tokens.get(as.handle);
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-  }
-
-  async function login(member: TestMember): Promise<string> {
-    const challenge = z
-      .object({ nonce: z.string(), namespace: z.string() })
-      .parse((await call('POST', '/api/auth/ssh/challenge', { handle: member.handle })).body);
-    const signature = await sshSign(
-      member,
-      new TextEncoder().encode(challenge.nonce),
-      challenge.namespace,
-    );
-    const issued = await call('POST', '/api/auth/ssh/token', {
-      handle: member.handle,
-      nonce: challenge.nonce,
-      signature,
-      label: 'test',
-    });
-    return z.object({ token: z.string() }).parse(issued.body).token;
-  }
+  const call = (method: string, path: string, body?: unknown, as?: TestMember) =>
+    request(server.url, method, path, { json: body, token: as && tokens.get(as.handle) });
 
   async function save(path: string, markdown: string, baseRevision: number): Promise<void> {
     const reply = await call(

@@ -1,5 +1,4 @@
 import {
-  ErrorBody,
   WikiConflictBody,
   WikiDiff,
   WikiPage,
@@ -10,15 +9,9 @@ import {
   type SubmittedStatement,
 } from '@allmende/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import {
-  draft,
-  signedBy,
-  sshSign,
-  testMember,
-  type TestMember,
-} from '../../../test/support/members.ts';
+import { draft, signedBy, testMember, type TestMember } from '../../../test/support/members.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
+import { errorOf, signIn } from './api.ts';
 import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
 
 const ada = testMember('ada');
@@ -44,8 +37,8 @@ describe.each(DIALECTS)('the wiki on %s', (dialect) => {
       listen: '127.0.0.1:0',
       founders,
     });
-    adaToken = await login(ada);
-    boToken = await login(bo);
+    adaToken = await signIn(server.url, ada);
+    boToken = await signIn(server.url, bo);
   });
   afterAll(async () => {
     await server?.close();
@@ -79,24 +72,6 @@ describe.each(DIALECTS)('the wiki on %s', (dialect) => {
       parsed = text;
     }
     return { status: response.status, body: parsed, headers: response.headers, bytes };
-  }
-  const errorOf = (reply: Reply) => ErrorBody.parse(reply.body).error;
-
-  async function login(member: TestMember): Promise<string> {
-    const challenge = z
-      .object({ nonce: z.string(), namespace: z.string() })
-      .parse(
-        (await call('POST', '/api/auth/ssh/challenge', { json: { handle: member.handle } })).body,
-      );
-    const signature = await sshSign(
-      member,
-      new TextEncoder().encode(challenge.nonce),
-      challenge.namespace,
-    );
-    const issued = await call('POST', '/api/auth/ssh/token', {
-      json: { handle: member.handle, nonce: challenge.nonce, signature, label: 'test' },
-    });
-    return z.object({ token: z.string() }).parse(issued.body).token;
   }
 
   const save = (
