@@ -6,5 +6,7 @@ export default defineConfig({
     reporters: ['default', './scripts/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Many servers start side by side: none takes the mail port unless a test asks for one.
+    env: { ALLMENDE_MAIL_LISTEN: 'off' },
   },
 });

@@ -10,6 +10,9 @@ import { openDesk, type Desk } from './desk/index.ts';
 import { buildApp } from './http/app.ts';
 import { LogRepository } from './log/log.repo.ts';
 import { LogService } from './log/log.service.ts';
+import { MailIntake } from './mail/mail-intake.ts';
+import { MailSender } from './mail/mail-sender.ts';
+import { MailOutbox } from './mail/outbox.ts';
 import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
 import { openSearch } from './search/index.ts';
@@ -24,6 +27,8 @@ export type Cooperative = {
   coop: CoopService;
   wiki: Wiki;
   desk: Desk;
+  /** Mail out: notifications and visitors' links, through config.smtpRelay. */
+  outbox: MailOutbox;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
@@ -63,7 +68,27 @@ export async function openCooperative(
       );
     }
     const wiki = await openWiki({ database, coop, log });
-    const desk = await openDesk({ database, coop, log });
+    const outbox = new MailOutbox({
+      db: database.db,
+      sender:
+        config.smtpRelay === undefined
+          ? undefined
+          : new MailSender(config.smtpRelay, {
+              name: config.name,
+              address: `help@${config.mailDomain}`,
+            }),
+      domain: config.mailDomain,
+      metrics,
+    });
+    const desk = await openDesk({
+      database,
+      coop,
+      log,
+      outbox,
+      mailDomain: config.mailDomain,
+      mailIn: config.mailListen !== undefined,
+      url: config.url,
+    });
     return {
       config,
       database,
@@ -71,9 +96,12 @@ export async function openCooperative(
       coop,
       wiki,
       desk,
+      outbox,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
+        await desk.notifier.idle();
+        await outbox.close();
         await log.close();
         await database.close();
       },
@@ -112,7 +140,12 @@ async function checkGenesis(
   }
 }
 
-export type RunningServer = Cooperative & { url: string; app: FastifyInstance };
+export type RunningServer = Cooperative & {
+  url: string;
+  app: FastifyInstance;
+  /** The port of the desk's SMTP intake, or undefined when it is off. */
+  mailPort: number | undefined;
+};
 
 /** Starts the whole server: the cooperative, the HTTP API, the log endpoints and the web app. */
 export async function startServer(
@@ -163,11 +196,41 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const url = `http://${formatListen({ host: config.listen.host, port })}`;
+  let intake: MailIntake | undefined;
+  let mailPort: number | undefined;
+  try {
+    // Mail a crash left half-handled first, then new mail.
+    await coop.desk.mail.resumePending();
+    if (config.mailListen) {
+      const mail = coop.desk.mail;
+      intake = new MailIntake({
+        accepts: (recipient) => mail.accepts(recipient),
+        deliver: (incoming) => mail.deliver(incoming),
+      });
+      mailPort = await intake
+        .listen(config.mailListen.host, config.mailListen.port)
+        .catch((error: unknown) => {
+          throw new AppError(
+            'CONFIG_INVALID',
+            `invalid setting mailListen: cannot listen on ${formatListen(config.mailListen!)}: ${(error as Error).message}`,
+            { cause: error },
+          );
+        });
+    }
+  } catch (error) {
+    await app.close();
+    await coop.close();
+    throw error;
+  }
+  coop.outbox.start();
+  coop.desk.notifier.kick();
   return {
     ...coop,
     url,
     app,
+    mailPort,
     async close() {
+      await intake?.close();
       await app.close();
       await coop.close();
     },

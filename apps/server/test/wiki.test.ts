@@ -304,7 +304,9 @@ describe.each(DIALECTS)('the wiki on %s', (dialect) => {
     ).toBe(201);
     const served = await call('GET', '/api/wiki/pages/services/mail/attachments/evil.html');
     expect(served.headers.get('content-type')).toBe('application/octet-stream');
-    expect(served.headers.get('content-disposition')).toBe('attachment; filename="evil.html"');
+    expect(served.headers.get('content-disposition')).toBe(
+      'attachment; filename="evil.html"; filename*=UTF-8\'\'evil.html',
+    );
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
     expect(served.bytes).toEqual(html);
     // JSON is just bytes too.

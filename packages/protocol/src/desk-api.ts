@@ -39,15 +39,54 @@ export const TicketBody = humanText(MAX_TICKET_BODY_BYTES, 'a body').refine(
   { message: `a body is at most ${MAX_TICKET_BODY_BYTES} bytes of UTF-8` },
 );
 
-export const NewTicket = z.strictObject({
+const ticketFields = {
   title: TicketTitle,
   body: TicketBody.default(''),
   service: ServiceSlug.nullable().default(null),
   private: z.boolean().default(false),
   priority: TicketPriority.default('normal'),
   labels: TicketLabels.default([]),
-});
+};
+export const NewTicket = z.strictObject(ticketFields);
 export type NewTicket = z.input<typeof NewTicket>;
+
+/**
+ * A visitor's ticket: the same fields and an e-mail address, which the visitor confirms by the
+ * link mailed to it before the ticket opens. Labels are for the stewards to set.
+ */
+export const VisitorTicket = z.strictObject({
+  ...ticketFields,
+  labels: z.tuple([]).default([]),
+  email: Email,
+});
+export type VisitorTicket = z.input<typeof VisitorTicket>;
+
+/** What a visitor's ticket answers until its address is confirmed. */
+export const PendingTicket = z.object({
+  pending: z.literal(true),
+  email: Email,
+  /** When the mailed link stops working. */
+  expiresAt: z.string(),
+});
+export type PendingTicket = z.infer<typeof PendingTicket>;
+
+/** The code from the mailed link. */
+export const TicketConfirmation = z.strictObject({
+  code: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, { message: 'not a confirmation code' }),
+});
+
+/** A file that came with a ticket or a comment (by mail); its bytes are at `…/attachments/{id}`. */
+export const TicketAttachment = z.object({
+  id: z.number().int(),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+});
+export type TicketAttachment = z.infer<typeof TicketAttachment>;
+
+/** How a ticket or comment reached the desk. */
+export const Channel = z.enum(['web', 'mail']);
+export type Channel = z.infer<typeof Channel>;
 
 export const TicketChanges = z
   .strictObject({
@@ -68,7 +107,13 @@ export const Ticket = z.object({
   /** Null where the viewer may not see a private ticket's content. */
   title: z.string().nullable(),
   body: z.string().nullable(),
+  /** A member's handle, or a visitor's address (shown to members only). */
   requester: z.union([Handle, Email]).nullable(),
+  /** Whether a visitor (someone without an account) asked. */
+  visitor: z.boolean(),
+  via: Channel,
+  /** Files that came with the request; null where the viewer may not see its content. */
+  attachments: z.array(TicketAttachment).nullable(),
   labels: z.array(z.string()).nullable(),
   watchers: z.array(Handle).nullable(),
   service: ServiceSlug.nullable(),
@@ -127,8 +172,12 @@ export const TimelineItem = z.discriminatedUnion('kind', [
     kind: z.literal('comment'),
     id: z.number().int(),
     at: z.string(),
+    /** A member's handle, or a visitor's address (shown to members only). */
     author: z.union([Handle, Email]).nullable(),
+    visitor: z.boolean(),
+    via: Channel,
     body: z.string().nullable(),
+    attachments: z.array(TicketAttachment).nullable(),
     private: z.boolean(),
     redacted: z.boolean(),
   }),
@@ -168,3 +217,52 @@ export const ServiceDesk = z.object({
   tickets: z.array(Ticket),
 });
 export type ServiceDesk = z.infer<typeof ServiceDesk>;
+
+/** Which mail a member wants from the desk. */
+export const NotificationSettings = z.strictObject({
+  /** New tickets for the services the member looks after (or stands in for). */
+  queue: z.boolean(),
+  /** Answers and changes on tickets the member asked, watches or answers for. */
+  updates: z.boolean(),
+  /** A copy of what the member writes, too. */
+  own: z.boolean(),
+});
+export type NotificationSettings = z.infer<typeof NotificationSettings>;
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
+  queue: true,
+  updates: true,
+  own: false,
+};
+
+/** A mail the desk received, as the oversight group sees its inbox. */
+export const InboxMail = z.object({
+  id: z.number().int(),
+  receivedAt: z.string(),
+  recipient: z.string(),
+  sender: z.string(),
+  subject: z.string(),
+  size: z.number().int(),
+  /** What became of it: a new ticket, a comment, or nothing (and why). */
+  outcome: z.enum(['pending', 'ticket', 'comment', 'ignored', 'throttled', 'duplicate']),
+  ticket: z.number().int().nullable(),
+  reason: z.string().nullable(),
+});
+export type InboxMail = z.infer<typeof InboxMail>;
+export const InboxList = z.object({ mails: z.array(InboxMail) });
+
+/** How to reach the desk besides the web: its address, and whether mail goes in and out. */
+export const DeskInfo = z.object({
+  /** The help address, e.g. help@coop.example; each service also has <slug>@ its domain. */
+  help: z.string(),
+  domain: z.string(),
+  /** Whether the desk takes mail (its SMTP intake runs). */
+  mailIn: z.boolean(),
+  /** Whether the desk sends mail: notifications, and visitors' confirmation links. */
+  mailOut: z.boolean(),
+});
+export type DeskInfo = z.infer<typeof DeskInfo>;
+
+export const InboxQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+});

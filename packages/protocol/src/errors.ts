@@ -42,6 +42,10 @@ export const ERROR_CODES = [
   'DESK_BAD_TRANSITION',
   'DESK_NOT_ALLOWED',
   'DESK_BAD_ASSIGNEE',
+  'DESK_ATTACHMENT_NOT_FOUND',
+  'DESK_CONFIRMATION_INVALID',
+  'DESK_THROTTLED',
+  'DESK_MAIL_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -6,9 +6,14 @@ const DATA = { data: { type: 'string' } } as const;
 
 export const COOP_COMMANDS: Record<string, Command> = {
   serve: {
-    synopsis: 'serve [--data DIR] [--listen HOST:PORT] [--url URL]',
+    synopsis: 'serve [--data DIR] [--listen HOST:PORT] [--url URL] [--mail-listen HOST:PORT|off]',
     summary: 'start the server (creates the data folder on first start)',
-    options: { ...DATA, listen: { type: 'string' }, url: { type: 'string' } },
+    options: {
+      ...DATA,
+      listen: { type: 'string' },
+      url: { type: 'string' },
+      'mail-listen': { type: 'string' },
+    },
     args: 0,
     async run(values) {
       const { startServer } = await import('@allmende/server');
@@ -16,12 +21,24 @@ export const COOP_COMMANDS: Record<string, Command> = {
         dataDir: optional(values, 'data'),
         listen: optional(values, 'listen'),
         url: optional(values, 'url'),
+        mailListen: optional(values, 'mail-listen'),
         logger: true,
       });
       console.log(
         `Allmende is running at ${server.config.url}  (listening on ${server.url}; log origin ${server.log.origin}, ${server.log.size} entries)`,
       );
       console.log(`Admin token: ${join(server.config.dataDir, 'admin-token')}`);
+      const desk = server.desk.addresses.help;
+      console.log(
+        server.mailPort === undefined
+          ? `Help desk mail: off (set mail_listen to take mail for ${desk})`
+          : `Help desk mail: ${desk} and <service>@${server.config.mailDomain}, SMTP on port ${server.mailPort}`,
+      );
+      if (!server.outbox.enabled) {
+        console.log(
+          'Mail out: no smtp_relay set, so the desk sends no mail (notifications, visitors’ links)',
+        );
+      }
       const founding = server.coop.foundingInvitationUrl;
       if (founding) {
         console.log(`The cooperative has no members yet. Its first member joins here: ${founding}`);

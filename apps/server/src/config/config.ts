@@ -24,6 +24,12 @@ export type Config = {
   name: string;
   /** The longest a durable append waits for the checkpoint that covers it. */
   checkpointIntervalMs: number;
+  /** Where the desk's SMTP intake listens, or undefined: no intake ("off"). */
+  mailListen: { host: string; port: number } | undefined;
+  /** The domain of the desk's addresses: help@, help+<ticket>@, <service>@. */
+  mailDomain: string;
+  /** The SMTP relay for outgoing mail (smtp:// or smtps:// URL), or undefined: no mail out. */
+  smtpRelay: string | undefined;
 };
 
 export const CONFIG_FILE = 'allmende.toml';
@@ -39,6 +45,8 @@ const Listen = z.string().transform((value, ctx) => {
   }
   return { host: match[1] ?? match[2] ?? '', port };
 });
+
+const MailListen = z.union([z.literal('off'), Listen]);
 
 const DatabaseUrl = z
   .string()
@@ -74,6 +82,32 @@ const SETTINGS = {
     key: 'checkpoint_interval_ms',
     fallback: 200,
   },
+  mailListen: {
+    schema: MailListen,
+    env: 'ALLMENDE_MAIL_LISTEN',
+    key: 'mail_listen',
+    fallback: '127.0.0.1:2525',
+  },
+  mailDomain: {
+    schema: z
+      .string()
+      .toLowerCase()
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, {
+        message: 'expected a domain, e.g. coop.example',
+      }),
+    env: 'ALLMENDE_MAIL_DOMAIN',
+    key: 'mail_domain',
+    fallback: undefined,
+  },
+  smtpRelay: {
+    schema: z.url({
+      protocol: /^smtps?$/,
+      message: 'expected an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.coop.example:587',
+    }),
+    env: 'ALLMENDE_SMTP_RELAY',
+    key: 'smtp_relay',
+    fallback: undefined,
+  },
 } as const;
 
 type Setting = keyof typeof SETTINGS;
@@ -105,15 +139,20 @@ export async function loadConfig(
     return parsed.data as z.output<(typeof SETTINGS)[K]['schema']>;
   };
   const listen = pick('listen');
+  const url = pick('url') ?? `http://localhost:${listen.port}`;
+  const mailListen = pick('mailListen');
   return {
     dataDir,
     listen,
     databaseUrl: pick('databaseUrl'),
     origin: pick('origin'),
     // Passkeys need a host name, not an IP address; "localhost" is one that browsers trust.
-    url: pick('url') ?? `http://localhost:${listen.port}`,
+    url,
     name: pick('name'),
     checkpointIntervalMs: pick('checkpointIntervalMs'),
+    mailListen: mailListen === 'off' ? undefined : mailListen,
+    mailDomain: pick('mailDomain') ?? new URL(url).hostname,
+    smtpRelay: pick('smtpRelay'),
   };
 }
 

@@ -423,6 +423,11 @@ export class CoopService implements MemberDirectory {
     };
   }
 
+  /** Members' e-mail addresses, handle → address (never in the log, never public). */
+  contacts(): Promise<Map<string, string>> {
+    return this.#repo.contacts();
+  }
+
   /** Members, with contact data only for a viewer who is a member. */
   async memberInfos(viewer: string | undefined): Promise<MemberInfo[]> {
     const contacts =

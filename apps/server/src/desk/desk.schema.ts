@@ -22,6 +22,8 @@ export type DeskTables = {
     closed_at: string | null;
     opened_idx: number;
     closed_idx: number | null;
+    /** 'web' or 'mail'. */
+    via: string;
   };
   ticket_watchers: { ticket_id: number; handle: string };
   /** Comments and events of a ticket, in one ordered timeline. */
@@ -36,5 +38,51 @@ export type DeskTables = {
     field: string | null;
     from_value: string | null;
     to_value: string | null;
+    via: string;
   };
+  ticket_attachments: {
+    id: Generated<number>;
+    ticket_id: number;
+    /** The comment it came with, or null: the request itself. */
+    item_id: number | null;
+    filename: string;
+    content_type: string;
+    size: number;
+    sha256: string;
+    bytes: Uint8Array;
+  };
+  /** Every mail the intake took, raw, and what became of it (migration 0007-desk-mail). */
+  mail_inbox: {
+    id: Generated<number>;
+    received_at: string;
+    recipient: string;
+    envelope_from: string;
+    /** The From address, lower case. */
+    sender: string;
+    subject: string;
+    message_id: string | null;
+    size: number;
+    raw: Uint8Array;
+    outcome: string;
+    ticket_id: number | null;
+    reason: string | null;
+  };
+  /** Message-IDs, received and sent, of each ticket's mail. */
+  mail_threads: { message_id: string; ticket_id: number; at: string };
+  /** A visitor's ticket until its address is confirmed; `ticket` is the request as JSON. */
+  desk_confirmations: {
+    code_digest: string;
+    email: string;
+    /** The client's IP address, for rate limits. */
+    address: string;
+    ticket: string;
+    created_at: string;
+    expires_at: string;
+    /** Set once confirmed: the ticket it opened. */
+    ticket_id: number | null;
+  };
+  /** NotificationSettings as JSON; members without a row have the defaults. */
+  desk_notification_settings: { handle: string; settings: string };
+  /** How far the notifier has read: the last ticket and timeline item it looked at. */
+  desk_cursor: { id: number; ticket_id: number; item_id: number };
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
@@ -6,6 +7,9 @@ export type TicketRow = Schema['tickets'];
 export type TicketItemRow = Selectable<Schema['ticket_items']>;
 export type NewTicketItem = Omit<Insertable<Schema['ticket_items']>, 'id' | 'ticket_id'>;
 export type TicketUpdate = Updateable<Omit<TicketRow, 'id'>>;
+/** An attachment's description, without its bytes. */
+export type AttachmentRow = Omit<Selectable<Schema['ticket_attachments']>, 'bytes' | 'sha256'>;
+export type NewAttachment = { filename: string; contentType: string; content: Uint8Array };
 /** A transaction of the log's append (see AppendEffect), or none: the repository opens one. */
 export type Executor = Transaction<Schema>;
 
@@ -50,28 +54,119 @@ export class TicketRepository {
   }
 
   /**
-   * Changes a ticket and appends to its timeline, in `trx` or a transaction of its own.
-   * Returns the IDs of the new timeline items, in order.
+   * Changes a ticket and appends to its timeline, in `trx` or a transaction of its own, then
+   * runs `after` in the same transaction. Returns the IDs of the new timeline items, in order.
    */
   async commit(
     trx: Executor | undefined,
     id: number,
     changes: TicketUpdate,
     items: readonly NewTicketItem[],
+    after?: (trx: Executor, itemIds: number[]) => Promise<void>,
   ): Promise<number[]> {
     const work = async (t: Executor) => {
       if (Object.keys(changes).length > 0) {
         await t.updateTable('tickets').set(changes).where('id', '=', id).execute();
       }
-      if (items.length === 0) return [];
-      const rows = await t
-        .insertInto('ticket_items')
-        .values(items.map((item) => ({ ...item, ticket_id: id })))
-        .returning('id')
-        .execute();
-      return rows.map((r) => Number(r.id));
+      const ids =
+        items.length === 0
+          ? []
+          : (
+              await t
+                .insertInto('ticket_items')
+                .values(items.map((item) => ({ ...item, ticket_id: id })))
+                .returning('id')
+                .execute()
+            ).map((r) => Number(r.id));
+      await after?.(t, ids);
+      return ids;
     };
     return trx ? work(trx) : this.#db.transaction().execute(work);
+  }
+
+  async insertAttachments(
+    trx: Executor,
+    ticketId: number,
+    itemId: number | null,
+    files: readonly NewAttachment[],
+  ): Promise<void> {
+    if (files.length === 0) return;
+    await trx
+      .insertInto('ticket_attachments')
+      .values(
+        files.map((file) => ({
+          ticket_id: ticketId,
+          item_id: itemId,
+          filename: file.filename,
+          content_type: file.contentType,
+          size: file.content.length,
+          sha256: createHash('sha256').update(file.content).digest('hex'),
+          bytes: file.content,
+        })),
+      )
+      .execute();
+  }
+
+  /** Every attachment of a ticket, the request's and the comments'. */
+  async attachments(ticketId: number): Promise<AttachmentRow[]> {
+    return this.#db
+      .selectFrom('ticket_attachments')
+      .select(['id', 'ticket_id', 'item_id', 'filename', 'content_type', 'size'])
+      .where('ticket_id', '=', ticketId)
+      .orderBy('id')
+      .execute();
+  }
+
+  /** The attachments of the requests themselves (not of comments), per ticket. */
+  async requestAttachments(ids: readonly number[]): Promise<Map<number, AttachmentRow[]>> {
+    const map = new Map<number, AttachmentRow[]>();
+    if (ids.length === 0) return map;
+    const rows = await this.#db
+      .selectFrom('ticket_attachments')
+      .select(['id', 'ticket_id', 'item_id', 'filename', 'content_type', 'size'])
+      .where('ticket_id', 'in', ids)
+      .where('item_id', 'is', null)
+      .orderBy('id')
+      .execute();
+    for (const row of rows) {
+      const id = Number(row.ticket_id);
+      map.set(id, [...(map.get(id) ?? []), row]);
+    }
+    return map;
+  }
+
+  async attachmentBytes(
+    ticketId: number,
+    id: number,
+  ): Promise<Selectable<Schema['ticket_attachments']> | undefined> {
+    return this.#db
+      .selectFrom('ticket_attachments')
+      .selectAll()
+      .where('ticket_id', '=', ticketId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Tickets opened after ticket `id`, oldest first (for the notifier). */
+  async ticketsAfter(id: number, limit: number): Promise<TicketRow[]> {
+    return this.#db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('id', '>', id)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Timeline items after item `id`, oldest first (for the notifier). */
+  async itemsAfter(id: number, limit: number): Promise<TicketItemRow[]> {
+    return this.#db
+      .selectFrom('ticket_items')
+      .selectAll()
+      .where('id', '>', id)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   }
 
   async item(id: number): Promise<TicketItemRow | undefined> {

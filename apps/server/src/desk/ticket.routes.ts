@@ -2,21 +2,27 @@ import {
   ErrorBody,
   NewComment,
   NewTicket,
+  PendingTicket,
   ServiceDesk,
   ServiceSlug,
   Ticket,
   TicketChanges,
+  TicketConfirmation,
   TicketId,
   TicketList,
   TicketQuery,
   Timeline,
   TimelineItem,
+  VisitorTicket,
   WatchChange,
 } from '@allmende/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import { sendFile } from '../http/file-reply.ts';
 import type { TicketService } from './ticket.service.ts';
+import type { VisitorService } from './visitor.service.ts';
 
 /** Who is asking: answered by sign-in (auth/). */
 export type DeskViewer = {
@@ -29,8 +35,16 @@ const Params = z.object({ id: TicketId });
 const reads = { 400: ErrorBody, 404: ErrorBody };
 const writes = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody };
 
-/** The help desk's API. Reads are public, with private content redacted; writes need a member. */
-export function ticketRoutes(app: FastifyInstance, desk: TicketService, auth: DeskViewer): void {
+/**
+ * The help desk's API. Reads are public, with private content redacted; writes need a member,
+ * except a visitor's ticket, which opens once its address is confirmed.
+ */
+export function ticketRoutes(
+  app: FastifyInstance,
+  desk: TicketService,
+  visitors: VisitorService,
+  auth: DeskViewer,
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['help desk'];
 
@@ -61,6 +75,39 @@ export function ticketRoutes(app: FastifyInstance, desk: TicketService, auth: De
       const handle = await auth.requireMember(request);
       return reply.status(201).send(await desk.openTicket(handle, request.body));
     },
+  );
+  api.post(
+    '/api/tickets/pending',
+    {
+      schema: {
+        summary:
+          'A visitor’s ticket: kept until the visitor follows the link mailed to the address given',
+        tags,
+        body: VisitorTicket,
+        response: { 202: PendingTicket, 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      if ((await auth.viewer(request)) !== undefined) {
+        throw new AppError(
+          'BAD_REQUEST',
+          'members open tickets in their own name: POST /api/tickets',
+        );
+      }
+      return reply.status(202).send(await visitors.request(request.body, request.ip));
+    },
+  );
+  api.post(
+    '/api/tickets/confirmations',
+    {
+      schema: {
+        summary: 'Open a visitor’s ticket by the code from the mailed link',
+        tags,
+        body: TicketConfirmation,
+        response: { 200: Ticket, 400: ErrorBody },
+      },
+    },
+    async (request) => visitors.confirm(request.body.code),
   );
   api.get(
     '/api/tickets/:id',
@@ -145,6 +192,30 @@ export function ticketRoutes(app: FastifyInstance, desk: TicketService, auth: De
     },
     async (request) =>
       desk.watch(await auth.requireMember(request), request.params.id, request.body.watch),
+  );
+  api.get(
+    '/api/tickets/:id/attachments/:attachment',
+    {
+      schema: {
+        summary:
+          'A file that came with a ticket or comment (images shown, anything else a download)',
+        tags,
+        params: z.object({ id: TicketId, attachment: TicketId }),
+        response: { 404: ErrorBody, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const file = await desk.attachment(
+        await auth.viewer(request),
+        request.params.id,
+        request.params.attachment,
+      );
+      return sendFile(reply, {
+        bytes: file.bytes,
+        contentType: file.contentType,
+        name: file.filename,
+      });
+    },
   );
   api.get(
     '/api/services/:slug/desk',

@@ -1,11 +1,13 @@
 import { encodeHex, encodeUtf8 } from '@allmende/bytes';
 import {
   canonicalize,
+  type Channel,
   type NewComment,
   type NewTicket,
   type ServiceDesk,
   type StatementDraft,
   type Ticket,
+  type TicketAttachment,
   type TicketChanges,
   type TicketList,
   type TicketStatus,
@@ -25,7 +27,9 @@ import type { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { LogService } from '../log/log.service.ts';
 import type {
+  AttachmentRow,
   Executor,
+  NewAttachment,
   NewTicketItem,
   TicketFilter,
   TicketItemRow,
@@ -34,8 +38,22 @@ import type {
   TicketUpdate,
 } from './ticket.repo.ts';
 
-/** Who asks: a member's handle, or nobody (the public). */
+/** Who asks: a member's handle, a visitor's address (their own ticket), or nobody (the public). */
 export type Viewer = string | undefined;
+
+/** Visitors are known by their e-mail address; no handle holds an "@". */
+export const isVisitor = (author: string): boolean => author.includes('@');
+
+/** What else a write carries besides the ticket or comment itself. */
+export type WriteExtras = {
+  via?: Channel;
+  attachments?: readonly NewAttachment[];
+  /**
+   * The caller's own work in the same transaction, after the ticket (and comment) are written:
+   * a mail's thread and inbox row, a confirmation used up. If it throws, nothing is written.
+   */
+  within?: (trx: Executor, written: { ticket: number; item: number | undefined }) => Promise<void>;
+};
 
 /** What the desk needs of the cooperative: its state, for routing and privacy. */
 export type CoopView = { readonly state: Readonly<CoopState> };
@@ -45,6 +63,8 @@ export type TicketServiceOptions = {
   coop: CoopView;
   log: LogService;
   now?: () => Date;
+  /** Told after every write that commits (the notifier reads the timeline from there). */
+  onWrite?: () => void;
 };
 
 type NewTicketInput = z.output<typeof NewTicket>;
@@ -76,6 +96,7 @@ export class TicketService {
   readonly #coop: CoopView;
   readonly #log: LogService;
   readonly #now: () => Date;
+  readonly #onWrite: () => void;
   #lastId: number;
   #turn: Promise<unknown> = Promise.resolve();
 
@@ -84,6 +105,7 @@ export class TicketService {
     this.#coop = options.coop;
     this.#log = options.log;
     this.#now = options.now ?? (() => new Date());
+    this.#onWrite = options.onWrite ?? (() => {});
     this.#lastId = lastId;
   }
 
@@ -103,14 +125,27 @@ export class TicketService {
     return this.#isSteward(viewer, ticket.service) || oversightGroup(state).includes(viewer);
   }
 
+  /**
+   * Whether `author` may comment on ticket `id`: a visitor on their own ticket; a member on a
+   * public one, or on a private one they may see.
+   */
+  async mayAnswer(author: string, id: number): Promise<boolean> {
+    const row = await this.#repo.ticket(id);
+    if (!row) return false;
+    if (isVisitor(author)) return author === row.requester;
+    if (!activeMember(this.#coop.state, author)) return false;
+    return !row.private || this.canSeePrivate(author, row);
+  }
+
   // --- Writes ---------------------------------------------------------------------------------
 
   /**
-   * Opens a ticket for a member; its row and its `ticket.opened` statement commit together.
+   * Opens a ticket for a member, or for a visitor whose address the caller has confirmed (a
+   * mailed link, or the mail itself); its row and its `ticket.opened` statement commit together.
    * @throws AppError FORBIDDEN, DESK_UNKNOWN_SERVICE
    */
-  openTicket(requester: string, input: NewTicketInput): Promise<Ticket> {
-    this.#requireMember(requester);
+  openTicket(requester: string, input: NewTicketInput, extras: WriteExtras = {}): Promise<Ticket> {
+    if (!isVisitor(requester)) this.#requireMember(requester);
     if (input.service !== null) this.#serviceRecord(input.service);
     return this.#exclusive(async () => {
       // Another server process may have opened tickets too (PostgreSQL).
@@ -149,12 +184,16 @@ export class TicketService {
           closed_at: null,
           opened_idx: index,
           closed_idx: null,
+          via: extras.via ?? 'web',
         };
-        await this.#repo.insertTicket(trx, row, [requester]);
+        await this.#repo.insertTicket(trx, row, isVisitor(requester) ? [] : [requester]);
+        await this.#repo.insertAttachments(trx, id, null, extras.attachments ?? []);
+        await extras.within?.(trx, { ticket: id, item: undefined });
       });
       this.#lastId = id;
+      this.#onWrite();
       if (!row) throw new AppError('INTERNAL', 'the ticket was not stored');
-      return this.#view(requester, row, [requester], 0);
+      return this.#viewOne(requester, row);
     });
   }
 
@@ -216,6 +255,7 @@ export class TicketService {
           field,
           from_value: from,
           to_value: to,
+          via: 'web',
         });
       const status = row.status as TicketStatus;
       if (changes.status !== undefined && changes.status !== status) {
@@ -248,7 +288,7 @@ export class TicketService {
         update.private = changes.private ? 1 : 0;
         event('private', String(!!row.private), String(changes.private));
       }
-      const before = this.#assigneeOf(row);
+      const before = this.assigneeOf(row);
       let service = row.service;
       if (changes.service !== undefined && changes.service !== row.service) {
         if (changes.service !== null) this.#serviceRecord(changes.service);
@@ -268,7 +308,7 @@ export class TicketService {
         }
         update.assignee = assignee;
       }
-      const after = this.#assigneeOf({
+      const after = this.assigneeOf({
         assignee: update.assignee === undefined ? row.assignee : update.assignee,
         service,
       });
@@ -290,19 +330,28 @@ export class TicketService {
       } else {
         await this.#repo.commit(undefined, id, update, items);
       }
+      this.#onWrite();
       return this.#viewOne(viewer, await this.#ticketRow(id));
     });
   }
 
   /**
    * Adds a comment. Any member may comment on a public ticket; a private ticket, and a private
-   * comment, only those who may see private content.
+   * comment, only those who may see private content; a visitor only on their own ticket.
    * @throws AppError DESK_TICKET_NOT_FOUND, DESK_NOT_ALLOWED, FORBIDDEN
    */
-  comment(viewer: string, id: number, input: NewCommentInput): Promise<TimelineItem> {
-    this.#requireMember(viewer);
+  comment(
+    viewer: string,
+    id: number,
+    input: NewCommentInput,
+    extras: WriteExtras = {},
+  ): Promise<TimelineItem> {
+    if (!isVisitor(viewer)) this.#requireMember(viewer);
     return this.#exclusive(async () => {
       const row = await this.#ticketRow(id);
+      if (isVisitor(viewer) && viewer !== row.requester) {
+        throw new AppError('DESK_NOT_ALLOWED', `only its requester answers ticket ${id} by mail`);
+      }
       const privileged = this.canSeePrivate(viewer, row);
       if ((row.private || input.private) && !privileged) {
         throw new AppError(
@@ -313,8 +362,16 @@ export class TicketService {
         );
       }
       const at = this.#now().toISOString();
+      const via = extras.via ?? 'web';
       const items: NewTicketItem[] = [
-        { kind: 'comment', at, author: viewer, body: input.body, private: input.private ? 1 : 0 },
+        {
+          kind: 'comment',
+          at,
+          author: viewer,
+          body: input.body,
+          private: input.private ? 1 : 0,
+          via,
+        },
       ];
       const update: TicketUpdate = { updated_at: at };
       const answer = viewer !== row.requester;
@@ -333,12 +390,19 @@ export class TicketService {
           field: 'status',
           from_value: status,
           to_value: next,
+          via,
         });
       }
-      const [itemId] = await this.#repo.commit(undefined, id, update, items);
+      const [itemId] = await this.#repo.commit(undefined, id, update, items, async (trx, ids) => {
+        const [comment] = ids;
+        await this.#repo.insertAttachments(trx, id, comment ?? null, extras.attachments ?? []);
+        await extras.within?.(trx, { ticket: id, item: comment });
+      });
+      this.#onWrite();
       const item = itemId === undefined ? undefined : await this.#repo.item(itemId);
       if (!item) throw new AppError('INTERNAL', 'the comment was not stored');
-      return this.#item(viewer, row, item);
+      const attachments = await this.#repo.attachments(id);
+      return this.#item(viewer, row, item, attachments);
     });
   }
 
@@ -417,7 +481,34 @@ export class TicketService {
   /** Comments and events of a ticket, in the order they happened. */
   async timeline(viewer: Viewer, id: number): Promise<TimelineItem[]> {
     const row = await this.#ticketRow(id);
-    return (await this.#repo.items(id)).map((item) => this.#item(viewer, row, item));
+    const [items, attachments] = await Promise.all([
+      this.#repo.items(id),
+      this.#repo.attachments(id),
+    ]);
+    return items.map((item) => this.#item(viewer, row, item, attachments));
+  }
+
+  /**
+   * A file that came with a ticket or comment, for those who may see what it came with.
+   * @throws AppError DESK_TICKET_NOT_FOUND, DESK_ATTACHMENT_NOT_FOUND
+   */
+  async attachment(
+    viewer: Viewer,
+    ticketId: number,
+    attachmentId: number,
+  ): Promise<{ filename: string; contentType: string; bytes: Uint8Array }> {
+    const row = await this.#ticketRow(ticketId);
+    const file = await this.#repo.attachmentBytes(ticketId, attachmentId);
+    const item = file?.item_id == null ? undefined : await this.#repo.item(Number(file.item_id));
+    const hidden = !!row.private || !!item?.private;
+    if (!file || (hidden && !this.canSeePrivate(viewer, row))) {
+      // The same answer whether it does not exist or is not for this viewer.
+      throw new AppError(
+        'DESK_ATTACHMENT_NOT_FOUND',
+        `ticket ${ticketId} has no attachment ${attachmentId} for you`,
+      );
+    }
+    return { filename: file.filename, contentType: file.content_type, bytes: file.bytes };
   }
 
   /**
@@ -452,32 +543,44 @@ export class TicketService {
 
   async #views(viewer: Viewer, rows: readonly TicketRow[]): Promise<Ticket[]> {
     const ids = rows.map((r) => r.id);
-    const [watchers, counts] = await Promise.all([
+    const [watchers, counts, attachments] = await Promise.all([
       this.#repo.watchers(ids),
       this.#repo.commentCounts(ids),
+      this.#repo.requestAttachments(ids),
     ]);
     return rows.map((row) =>
-      this.#view(viewer, row, watchers.get(row.id) ?? [], counts.get(row.id)?.all ?? 0),
+      this.#view(viewer, row, {
+        watchers: watchers.get(row.id) ?? [],
+        comments: counts.get(row.id)?.all ?? 0,
+        attachments: attachments.get(row.id) ?? [],
+      }),
     );
   }
 
-  #view(viewer: Viewer, row: TicketRow, watchers: string[], comments: number): Ticket {
+  #view(
+    viewer: Viewer,
+    row: TicketRow,
+    extra: { watchers: string[]; comments: number; attachments: AttachmentRow[] },
+  ): Ticket {
     const visible = !row.private || this.canSeePrivate(viewer, row);
     return {
       id: row.id,
       title: visible ? row.title : null,
       body: visible ? row.body : null,
-      requester: visible ? row.requester : null,
+      requester: visible ? this.#authorFor(viewer, row.requester) : null,
+      visitor: isVisitor(row.requester),
+      via: row.via as Channel,
+      attachments: visible ? extra.attachments.map(attachmentInfo) : null,
       labels: visible ? parseLabels(row.labels) : null,
-      watchers: visible ? watchers : null,
+      watchers: visible ? extra.watchers : null,
       service: row.service,
       status: row.status as TicketStatus,
       priority: row.priority as Ticket['priority'],
-      assignee: this.#assigneeOf(row),
+      assignee: this.assigneeOf(row),
       taken: row.assignee !== null,
       private: !!row.private,
       redacted: !visible,
-      comments,
+      comments: extra.comments,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       firstAnswerAt: row.first_answer_at,
@@ -487,16 +590,27 @@ export class TicketService {
     };
   }
 
-  #item(viewer: Viewer, row: TicketRow, item: TicketItemRow): TimelineItem {
+  #item(
+    viewer: Viewer,
+    row: TicketRow,
+    item: TicketItemRow,
+    attachments: readonly AttachmentRow[],
+  ): TimelineItem {
     const privileged = this.canSeePrivate(viewer, row);
     const hidden = !privileged && (!!row.private || !!item.private);
     if (item.kind === 'comment') {
+      const id = Number(item.id);
       return {
         kind: 'comment',
-        id: Number(item.id),
+        id,
         at: item.at,
-        author: hidden ? null : item.author,
+        author: hidden || item.author === null ? null : this.#authorFor(viewer, item.author),
+        visitor: item.author !== null && isVisitor(item.author),
+        via: item.via as Channel,
         body: hidden ? null : item.body,
+        attachments: hidden
+          ? null
+          : attachments.filter((a) => Number(a.item_id) === id).map(attachmentInfo),
         private: !!item.private,
         redacted: hidden,
       };
@@ -515,10 +629,16 @@ export class TicketService {
     };
   }
 
+  /** A visitor's address is for members (and the visitor); the public sees "a visitor". */
+  #authorFor(viewer: Viewer, author: string): string | null {
+    if (!isVisitor(author) || viewer === author) return author;
+    return viewer !== undefined && activeMember(this.#coop.state, viewer) ? author : null;
+  }
+
   // --- Routing and rights ---------------------------------------------------------------------
 
   /** Who answers: whoever took it, else the service's steward (its deputy while they are away). */
-  #assigneeOf(row: Pick<TicketRow, 'assignee' | 'service'>): string | null {
+  assigneeOf(row: Pick<TicketRow, 'assignee' | 'service'>): string | null {
     if (row.assignee !== null) return row.assignee;
     const service =
       row.service === null ? undefined : lookup(this.#coop.state.services, row.service);
@@ -571,6 +691,15 @@ export class TicketService {
     this.#turn = result.catch(() => undefined);
     return result;
   }
+}
+
+function attachmentInfo(row: AttachmentRow): TicketAttachment {
+  return {
+    id: Number(row.id),
+    filename: row.filename,
+    contentType: row.content_type,
+    size: row.size,
+  };
 }
 
 function parseLabels(json: string): string[] {

@@ -42,6 +42,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   DESK_BAD_TRANSITION: 409,
   DESK_NOT_ALLOWED: 403,
   DESK_BAD_ASSIGNEE: 400,
+  DESK_ATTACHMENT_NOT_FOUND: 404,
+  DESK_CONFIRMATION_INVALID: 400,
+  DESK_THROTTLED: 429,
+  DESK_MAIL_UNAVAILABLE: 503,
 };
 
 /** Fastify's own errors for malformed requests, in our words. */

@@ -8,6 +8,8 @@ import type { AddressObject, ParsedMail } from 'mailparser';
 export type IncomingMail = {
   /** The envelope recipient it was delivered to (one of ours), lower case. */
   recipient: string;
+  /** The envelope sender (MAIL FROM), lower case; empty for bounces. */
+  envelopeFrom: string;
   /** The sender's address (From, else the envelope sender), lower case; empty for bounces. */
   from: string;
   fromName: string;

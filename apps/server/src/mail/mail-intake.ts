@@ -100,37 +100,48 @@ export class MailIntake {
     if ((stream as Readable & { sizeExceeded?: boolean }).sizeExceeded) {
       throw new SmtpReply(552, `5.3.4 a mail is at most ${this.#options.maxBytes} bytes`);
     }
-    const raw = Buffer.concat(chunks);
-    let parsed: ParsedMail;
-    try {
-      parsed = await simpleParser(raw, { skipHtmlToText: false, skipTextLinks: true });
-    } catch {
-      // Unreadable MIME still reaches the desk, as raw source with no text of its own.
-      parsed = { headers: new Map(), attachments: [], headerLines: [], html: false };
-    }
+    const raw = new Uint8Array(Buffer.concat(chunks));
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const sender = firstAddress(parsed.from);
-    const { kept, dropped } = limitAttachments(parsed.attachments);
+    const mail = await parseMail(raw, envelopeFrom);
     for (const rcpt of session.envelope.rcptTo) {
-      await this.#deliver({
-        recipient: rcpt.address.toLowerCase(),
-        from: sender.address || envelopeFrom.toLowerCase(),
-        fromName: sender.name,
-        subject: parsed.subject ?? '',
-        messageId: parsed.messageId,
-        thread: threadOf(parsed),
-        text: parsed.text ?? '',
-        attachments: kept,
-        droppedAttachments: dropped,
-        automatic: automaticReason(
-          parsed.headers,
-          envelopeFrom,
-          headerValue(parsed.headers.get('content-type')),
-        ),
-        raw: new Uint8Array(raw),
-      });
+      await this.#deliver({ ...mail, recipient: rcpt.address.toLowerCase() });
     }
   }
+}
+
+/**
+ * Reads a mail as the desk takes it. Never throws: unreadable MIME still yields the raw source,
+ * with no text of its own, so that it reaches the desk and nothing is lost.
+ */
+export async function parseMail(
+  raw: Uint8Array,
+  envelopeFrom: string,
+): Promise<Omit<IncomingMail, 'recipient'>> {
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(Buffer.from(raw), { skipHtmlToText: false, skipTextLinks: true });
+  } catch {
+    parsed = { headers: new Map(), attachments: [], headerLines: [], html: false };
+  }
+  const sender = firstAddress(parsed.from);
+  const { kept, dropped } = limitAttachments(parsed.attachments);
+  return {
+    envelopeFrom: envelopeFrom.toLowerCase(),
+    from: sender.address || envelopeFrom.toLowerCase(),
+    fromName: sender.name,
+    subject: parsed.subject ?? '',
+    messageId: parsed.messageId,
+    thread: threadOf(parsed),
+    text: parsed.text ?? '',
+    attachments: kept,
+    droppedAttachments: dropped,
+    automatic: automaticReason(
+      parsed.headers,
+      envelopeFrom,
+      headerValue(parsed.headers.get('content-type')),
+    ),
+    raw,
+  };
 }
 
 function headerValue(value: unknown): string {

@@ -7,6 +7,8 @@ export type OutgoingMail = {
   text: string;
   /** Where answers go: `help+<ticket>@…`, so that they thread into their ticket. */
   replyTo: string;
+  /** Our Message-ID for it, `<…@…>`; nodemailer makes one when it is missing. */
+  messageId?: string;
   /** The Message-ID this answers, for mail clients to thread. */
   inReplyTo?: string;
   references?: string[];
@@ -18,10 +20,13 @@ export type OutgoingMail = {
  */
 export class MailSender {
   readonly #transport: Transporter;
-  readonly #from: string;
+  readonly #from: string | { name: string; address: string };
 
-  /** `relay` is an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.coop.example:587. */
-  constructor(relay: string, from: string) {
+  /**
+   * `relay` is an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.coop.example:587; `from`
+   * an address, or a name and an address (quoted as the name needs).
+   */
+  constructor(relay: string, from: string | { name: string; address: string }) {
     this.#transport = createTransport(relay);
     this.#from = from;
   }
@@ -34,6 +39,7 @@ export class MailSender {
       replyTo: mail.replyTo,
       subject: mail.subject,
       text: mail.text,
+      messageId: mail.messageId,
       inReplyTo: mail.inReplyTo,
       references: mail.references,
       headers: { 'Auto-Submitted': 'auto-generated' },

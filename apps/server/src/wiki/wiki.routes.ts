@@ -16,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { sendFile } from '../http/file-reply.ts';
 import { RESERVED_SEGMENTS, WikiConflict, checkPath, type WikiService } from './wiki.service.ts';
 
 /** Who is asking: the signed-in member, or UNAUTHORIZED (auth/ answers it). */
@@ -140,7 +141,7 @@ export function wikiRoutes(app: FastifyInstance, wiki: WikiService, auth: WikiAu
         case 'attachments':
           return { path: target.path, attachments: await wiki.attachments(target.path) };
         case 'attachment':
-          return sendAttachment(reply, await wiki.attachment(target.path, target.name));
+          return sendFile(reply, await wiki.attachment(target.path, target.name));
         case 'restore':
           throw new AppError('BAD_REQUEST', 'restore a revision with POST');
       }
@@ -260,18 +261,4 @@ function conflict(reply: FastifyReply, error: WikiConflict) {
     error: { code: error.code, message: error.message },
     current: error.current,
   });
-}
-
-function sendAttachment(
-  reply: FastifyReply,
-  file: { bytes: Uint8Array; contentType: string; download: boolean; name: string },
-) {
-  reply
-    .header('content-type', file.contentType)
-    .header('x-content-type-options', 'nosniff')
-    // Even a file the browser shows is never a document that may run anything.
-    .header('content-security-policy', "default-src 'none'; sandbox")
-    .header('cache-control', 'no-cache');
-  if (file.download) reply.header('content-disposition', `attachment; filename="${file.name}"`);
-  return reply.send(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
 }

@@ -24,9 +24,6 @@ import type { AttachmentInfoRow, WikiRepository } from './wiki.repo.ts';
 /** Segments that name a page's sub-resources in the API, so never part of a page's path. */
 export const RESERVED_SEGMENTS = ['revisions', 'diff', 'restore', 'attachments'] as const;
 
-/** Attachments served with their own type; anything else is a download. */
-const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-
 /** A save based on a revision that is no longer current; carries what is current now. */
 export class WikiConflict extends AppError {
   readonly current: WikiConflictBody['current'];
@@ -287,28 +284,18 @@ export class WikiService {
     return (await this.#repo.attachments(path)).map(attachmentInfo);
   }
 
-  /**
-   * An attachment's bytes and how to serve them: image types as themselves, everything else
-   * as a download, so that an uploaded HTML file never runs as a page of this site.
-   * @throws AppError WIKI_ATTACHMENT_NOT_FOUND
-   */
+  /** An attachment's bytes and type (see sendFile for how they are served). @throws AppError WIKI_ATTACHMENT_NOT_FOUND */
   async attachment(
     path: string,
     name: string,
-  ): Promise<{ bytes: Uint8Array; contentType: string; download: boolean; name: string }> {
+  ): Promise<{ bytes: Uint8Array; contentType: string; name: string }> {
     checkPath(path);
     checkAttachmentName(name);
     const row = await this.#repo.attachment(path, name);
     if (!row) {
       throw new AppError('WIKI_ATTACHMENT_NOT_FOUND', `${path} has no attachment named ${name}`);
     }
-    const inline = INLINE_TYPES.has(row.content_type);
-    return {
-      bytes: row.bytes,
-      contentType: inline ? row.content_type : 'application/octet-stream',
-      download: !inline,
-      name,
-    };
+    return { bytes: row.bytes, contentType: row.content_type, name };
   }
 
   async #revisionRow(path: string, revision: number) {
