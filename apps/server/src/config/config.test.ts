@@ -16,6 +16,20 @@ describe('configuration', () => {
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.origin).toBe('localhost/log');
+    // The desk takes mail on 2525 for help@ the web address's host, and sends none.
+    expect(config.mailListen).toEqual({ host: '127.0.0.1', port: 2525 });
+    expect(config.mailDomain).toBe('localhost');
+    expect(config.smtpRelay).toBeUndefined();
+  });
+
+  it('takes the desk’s mail settings, and "off" for no intake', async () => {
+    const dataDir = await dataDirWith(
+      'mail_listen = "off"\nmail_domain = "Coop.Example"\nsmtp_relay = "smtp://u:p@relay.example:587"\n',
+    );
+    const config = await loadConfig({ dataDir }, {});
+    expect(config.mailListen).toBeUndefined();
+    expect(config.mailDomain).toBe('coop.example');
+    expect(config.smtpRelay).toBe('smtp://u:p@relay.example:587');
   });
 
   it('takes flags over environment over allmende.toml', async () => {
@@ -58,6 +72,14 @@ describe('configuration', () => {
     [{}, {}, 'listen = 8080', /invalid setting listen/],
     [{}, {}, 'lisen = "1:2"', /unknown setting lisen/],
     [{}, {}, 'listen = "', /not valid TOML/],
+    [{ mailListen: '2525' }, {}, undefined, /invalid setting mailListen \(from --mailListen\)/],
+    [
+      {},
+      { ALLMENDE_SMTP_RELAY: 'http://mail.example' },
+      undefined,
+      /invalid setting smtpRelay \(from ALLMENDE_SMTP_RELAY\): expected an smtp:\/\//,
+    ],
+    [{}, {}, 'mail_domain = "not a domain"', /invalid setting mailDomain/],
   ])(
     'stops on invalid configuration and names the setting (%o %o %s)',
     async (flags, env, toml, message) => {
