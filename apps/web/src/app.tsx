@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { AccountPage } from './account/account-page.tsx';
 import { LoginPage } from './account/login-page.tsx';
 import { useSession } from './auth/session.tsx';
+import { ConfirmTicketPage } from './desk/confirm-ticket-page.tsx';
 import { DeskPage } from './desk/desk-page.tsx';
 import { NewTicketPage } from './desk/new-ticket-page.tsx';
 import { TicketPage } from './desk/ticket-page.tsx';
@@ -54,6 +55,7 @@ const SECTIONS: Record<Page, Section | null> = {
   policies: 'policies',
   desk: 'desk',
   'desk-new': 'desk',
+  'desk-confirm': 'desk',
   ticket: 'desk',
   wiki: 'wiki',
   'wiki-page': 'wiki',
@@ -175,6 +177,8 @@ function PageFor({ route }: { route: Route }) {
       return <DeskPage />;
     case 'desk-new':
       return <NewTicketPage />;
+    case 'desk-confirm':
+      return <ConfirmTicketPage key={route.code} code={route.code} />;
     case 'ticket':
       return <TicketPage key={route.id} id={route.id} />;
     case 'search':

@@ -30,6 +30,8 @@ describe('matchRoute', () => {
     expect(matchRoute('/desk')).toEqual({ page: 'desk' });
     expect(matchRoute('/desk/new')).toEqual({ page: 'desk-new' });
     expect(matchRoute('/desk/17')).toEqual({ page: 'ticket', id: 17 });
+    const code = 'Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4';
+    expect(matchRoute(`/desk/confirm/${code}`)).toEqual({ page: 'desk-confirm', code });
   });
 
   it('reads wiki pages and their views after /-/', () => {
@@ -68,6 +70,8 @@ describe('matchRoute', () => {
       '/join/with%20space',
       '/desk/0',
       '/desk/ticket',
+      '/desk/confirm/short',
+      '/desk/confirm/not+a+code+at+all+ok+ok',
       '/wiki/Big',
       '/wiki/a//b',
       '/wiki/a/-/delete',

@@ -27,6 +27,7 @@ export type Route =
   | { page: 'policies' }
   | { page: 'desk' }
   | { page: 'desk-new' }
+  | { page: 'desk-confirm'; code: string }
   | { page: 'ticket'; id: number }
   | { page: 'wiki' }
   | { page: 'wiki-page'; path: string }
@@ -78,6 +79,9 @@ export function matchRoute(pathname: string): Route {
   // Invitation codes are opaque to the app: URL-safe text of a sensible length.
   const join = /^\/join\/([A-Za-z0-9_-]{8,200})$/.exec(path);
   if (join?.[1] !== undefined) return { page: 'join', code: join[1] };
+  // The code from a visitor's mailed link; the API checks it.
+  const confirm = /^\/desk\/confirm\/([A-Za-z0-9_-]{20,100})$/.exec(path);
+  if (confirm?.[1] !== undefined) return { page: 'desk-confirm', code: confirm[1] };
   const ticket = /^\/desk\/([1-9][0-9]{0,15})$/.exec(path);
   if (ticket?.[1] !== undefined && Number.isSafeInteger(Number(ticket[1]))) {
     return { page: 'ticket', id: Number(ticket[1]) };

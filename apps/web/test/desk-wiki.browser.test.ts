@@ -6,6 +6,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/server.ts';
 import { launchChromium } from '../../../test/support/chromium.ts';
+import { SmtpSink } from '../../../test/support/smtp-sink.ts';
 import {
   buildWebApp,
   expectNoAxeViolations,
@@ -18,8 +19,9 @@ import {
 } from './support/browser.ts';
 
 // The help desk and the wiki as members and the public use them: the real server, the built
-// app and Chromium. Bo asks, ada (the steward of mail) answers; both write in the wiki, once
-// at the same time.
+// app, Chromium, and a real SMTP server as the cooperative's mail relay. A visitor asks by
+// e-mail address, Bo as a member; ada (the steward of mail) answers; both write in the wiki,
+// once at the same time; one search finds tickets and pages.
 
 const ADA = { handle: 'ada', name: 'Ada Lovelace', email: 'ada@coop.test' };
 const BO = { handle: 'bo', name: 'Bo Berger' };
@@ -39,6 +41,9 @@ let ada: Page;
 /** Bo's browser, signed in: a member who asks. */
 let bo: Page;
 let ticketUrl = '';
+let sink: SmtpSink;
+/** A word only the visitor's ticket and one wiki page contain. */
+const RARE_WORD = 'quasarflux';
 
 async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-GB', ...options });
@@ -124,6 +129,14 @@ async function signIn(page: Page, handle: string, name: string): Promise<void> {
     .waitFor();
 }
 
+/** The first mail to `address` whose text holds `text`, once it has come. */
+async function eventuallyMail(address: string, text: string) {
+  for (let n = 1; ; n++) {
+    const mail = await sink.waitFor(address, n);
+    if (mail.mail.text?.includes(text)) return mail;
+  }
+}
+
 async function heading(page: Page, name: string | RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name }).waitFor();
 }
@@ -136,11 +149,14 @@ beforeAll(async () => {
   boKey = await sshKeygen(keyDir, 'bo');
   const port = await freePort();
   base = `http://localhost:${port}`;
+  sink = await new SmtpSink().start();
   server = await startServer({
     dataDir,
     webRoot,
     listen: `127.0.0.1:${port}`,
     url: base,
+    smtpRelay: sink.url,
+    mailDomain: 'coop.test',
     name: 'Testgenossenschaft',
     founders: [{ ...ADA, keys: [adaKey.key] }],
   });
@@ -170,13 +186,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await sink?.close();
   for (const dir of [dataDir, keyDir, webRoot]) {
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 });
 
 describe('the help desk', () => {
-  it('asks visitors to sign in before they open a ticket', async () => {
+  it('opens a visitor’s ticket by the mailed link, and mails the steward’s answer', async () => {
     const visitor = await openPage();
     await visitor.goto(base);
     await visitor
@@ -186,8 +203,46 @@ describe('the help desk', () => {
     await heading(visitor, 'Help desk');
     await visitor.getByRole('link', { name: 'Open a ticket' }).click();
     await heading(visitor, 'Open a ticket');
-    await visitor.getByRole('link', { name: 'Sign in to open a ticket.' }).waitFor();
+    await visitor.getByRole('link', { name: 'Members sign in first.' }).waitFor();
+    await visitor.getByRole('button', { name: 'Open the ticket' }).click();
+    await visitor.getByText('Give an e-mail address, e.g. ana@example.org.').waitFor();
+    await visitor.getByLabel('Your e-mail address').fill('vera@example.org');
+    await visitor.getByLabel('Title', { exact: true }).fill('Calendar sync stops');
+    await visitor.getByLabel('Service').selectOption('mail');
+    await visitor
+      .getByLabel('Description')
+      .fill(`My phone stopped syncing; the error says ${RARE_WORD}.`);
     await expectNoAxeViolations(visitor);
+    await visitor.getByRole('button', { name: 'Open the ticket' }).click();
+    await visitor.getByText('Check your mail').waitFor();
+    await visitor.getByText(/We have mailed a link to vera@example\.org/).waitFor();
+
+    const mail = await sink.waitFor('vera@example.org');
+    const link = /https?:\/\/\S+\/desk\/confirm\/[A-Za-z0-9_-]+/.exec(mail.mail.text ?? '')?.[0];
+    expect(link).toBeDefined();
+    await visitor.goto(link!);
+    await heading(visitor, 'Your ticket');
+    await visitor.getByRole('heading', { level: 2, name: /Calendar sync stops/ }).waitFor();
+    await expectNoAxeViolations(visitor);
+    await visitor.getByRole('link', { name: 'Calendar sync stops' }).click();
+    await heading(visitor, /Calendar sync stops/);
+    const url = visitor.url();
+    // The public sees the ticket, not the visitor's address.
+    expect(await visitor.locator('main').textContent()).not.toContain('vera@example.org');
+    await visitor.getByText('A visitor opened the ticket').waitFor();
+
+    // The steward answers from her queue; the answer reaches the visitor by mail.
+    await ada.goto(`${base}/desk?view=queue`);
+    await ada.getByRole('link', { name: 'Calendar sync stops' }).click();
+    await heading(ada, /Calendar sync stops/);
+    await ada.getByText('vera@example.org opened the ticket').waitFor();
+    await ada.getByLabel('Comment', { exact: true }).fill('Remove the account and add it again.');
+    await ada.getByRole('button', { name: 'Comment', exact: true }).click();
+    await ada.getByText('Remove the account and add it again.').waitFor();
+    const answer = await eventuallyMail('vera@example.org', 'Remove the account and add it again.');
+    expect(answer.mail.replyTo?.text).toMatch(/^help\+\d+@coop\.test$/);
+    await visitor.goto(url);
+    await visitor.getByText('Remove the account and add it again.').waitFor();
   });
 
   it('opens a ticket as a member and shows it in their tickets', async () => {
@@ -287,12 +342,27 @@ describe('the help desk', () => {
     await heading(ada, /My mailbox password leaked/);
   });
 
+  it('lets a member choose which mail the desk sends', async () => {
+    await bo.goto(`${base}/account`);
+    const section = bo.getByRole('region', { name: 'Mail from the help desk' });
+    const own = section.getByLabel('A copy of what I write myself');
+    await own.waitFor();
+    expect(await own.isChecked()).toBe(false);
+    await own.check();
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByText('Saved.').waitFor();
+    await expectNoAxeViolations(bo);
+    await bo.reload();
+    expect(await bo.getByLabel('A copy of what I write myself').isChecked()).toBe(true);
+  });
+
   it('shows a service’s desk on its page', async () => {
     const visitor = await openPage();
     await visitor.goto(`${base}/services/mail`);
     const desk = visitor.getByRole('region', { name: 'Help desk' });
     await desk.getByText('Open tickets').waitFor();
-    expect(await desk.locator('dd').first().textContent()).toBe('2');
+    // The visitor's, bo's public one, and bo's private one.
+    expect(await desk.locator('dd').first().textContent()).toBe('3');
     await desk.getByText(/minute/).waitFor();
     await desk.getByRole('link', { name: 'Tickets about mail' }).click();
     await heading(visitor, 'Help desk');
@@ -464,5 +534,37 @@ describe('the wiki', () => {
       'Noch nicht erledigt (neu, offen, wartend)',
     );
     await expectNoAxeViolations(phone);
+  });
+});
+
+describe('search', () => {
+  it('finds a ticket and a wiki page with one search, showing where the words are', async () => {
+    await ada.goto(`${base}/wiki`);
+    await ada.getByLabel('Path of the new page').fill('guides/calendar');
+    await ada.getByRole('button', { name: 'Write the page' }).click();
+    await ada
+      .getByLabel('Text', { exact: true })
+      .fill(`# Calendar\n\nThe error ${RARE_WORD} means the account must be added again.\n`);
+    await ada.getByRole('button', { name: 'Save', exact: true }).click();
+    await heading(ada, 'Calendar');
+
+    const visitor = await openPage();
+    await visitor.goto(base);
+    await visitor
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Search' })
+      .click();
+    await heading(visitor, 'Search');
+    await visitor.getByLabel('Search for').fill(RARE_WORD);
+    await visitor.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = visitor.locator('.search-results > li');
+    await results.nth(1).waitFor();
+    const texts = await results.allTextContents();
+    expect(texts.some((t) => t.includes('Calendar sync stops'))).toBe(true);
+    expect(texts.some((t) => t.includes('guides/calendar'))).toBe(true);
+    expect(await visitor.locator('.search-results mark', { hasText: RARE_WORD }).count()).toBe(2);
+    await expectNoAxeViolations(visitor);
+    await visitor.getByRole('link', { name: 'Calendar sync stops' }).click();
+    await heading(visitor, /Calendar sync stops/);
   });
 });

@@ -1,4 +1,4 @@
-import type { MemberInfo, Proposal } from '@allmende/protocol';
+import type { MemberInfo, NotificationSettings, Proposal } from '@allmende/protocol';
 import { startRegistration } from '@simplewebauthn/browser';
 import { useState, type FormEvent } from 'react';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../api/auth.ts';
 import { ApiError, failureOf, type ApiFailure } from '../api/client.ts';
 import { fetchMember } from '../api/coop.ts';
+import { fetchDeskInfo, fetchNotificationSettings, saveNotificationSettings } from '../api/desk.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { KeyLabel } from '../log/statement-body.tsx';
@@ -23,7 +24,7 @@ import { ProposeStatement } from '../sign/propose.tsx';
 import { currentKeys, describeSigningProblem } from '../sign/sign-panel.tsx';
 import { useDocumentTitle } from '../ui/document-title.ts';
 import { ErrorNotice, FailureNotice, Loaded, SignInPrompt } from '../ui/feedback.tsx';
-import { TextField } from '../ui/form.tsx';
+import { CheckboxField, TextField } from '../ui/form.tsx';
 import { entryPath, memberPath } from '../ui/paths.ts';
 import { useApi } from '../ui/use-api.ts';
 import { Farewell, LeaveSection } from './leave-section.tsx';
@@ -77,6 +78,7 @@ function Account({ session, onLeft }: { session: Session; onLeft: (proposal: Pro
           <Loaded state={member.state} onRetry={member.reload}>
             {(info) => <AwaySection member={info} onChanged={member.reload} />}
           </Loaded>
+          <NotificationsSection />
           <PasswordSection />
           <TokensSection />
           <EverywhereSection />
@@ -252,6 +254,76 @@ function AwaySection({ member, onChanged }: { member: MemberInfo; onChanged: () 
           </button>
         </form>
       )}
+    </section>
+  );
+}
+
+/** Which mail the desk sends: new tickets of one's services, answers, copies of one's own. */
+function NotificationsSection() {
+  const { t } = useI18n();
+  const a = t.account;
+  const info = useApi('desk', fetchDeskInfo);
+  const stored = useApi('desk-notifications', fetchNotificationSettings);
+  const [changed, setChanged] = useState<NotificationSettings>();
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure>();
+  const settings = changed ?? (stored.state.status === 'ready' ? stored.state.data : undefined);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    if (saving || !settings) return;
+    setSaving(true);
+    setSaved(false);
+    setFailure(undefined);
+    try {
+      setChanged(await saveNotificationSettings(settings));
+      setSaved(true);
+    } catch (error) {
+      setFailure(failureOf(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const set = (key: keyof NotificationSettings) => (checked: boolean) => {
+    if (settings) setChanged({ ...settings, [key]: checked });
+    setSaved(false);
+  };
+  return (
+    <section className="card" aria-labelledby="notifications-heading">
+      <h2 id="notifications-heading">{a.notifications}</h2>
+      <p className="muted small">
+        {info.state.status === 'ready' && !info.state.data.mailOut
+          ? a.notificationsOff
+          : a.notificationsIntro}
+      </p>
+      <Loaded state={stored.state} onRetry={stored.reload}>
+        {() =>
+          settings && (
+            <form onSubmit={(event) => void save(event)}>
+              <CheckboxField
+                label={a.notifyQueue}
+                checked={settings.queue}
+                onChange={set('queue')}
+              />
+              <CheckboxField
+                label={a.notifyUpdates}
+                checked={settings.updates}
+                onChange={set('updates')}
+              />
+              <CheckboxField label={a.notifyOwn} checked={settings.own} onChange={set('own')} />
+              {failure && <FailureNotice failure={failure} />}
+              <p role="status" className="small">
+                {saved ? a.notificationsSaved : ''}
+              </p>
+              <button type="submit" className="button" aria-disabled={saving}>
+                {saving ? t.app.loading : a.saveNotifications}
+              </button>
+            </form>
+          )
+        }
+      </Loaded>
     </section>
   );
 }

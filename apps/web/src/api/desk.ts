@@ -1,4 +1,7 @@
 import {
+  DeskInfo,
+  NotificationSettings,
+  PendingTicket,
   ServiceDesk,
   Ticket,
   TicketList,
@@ -8,6 +11,7 @@ import {
   type NewTicket,
   type TicketChanges,
   type TicketStatus,
+  type VisitorTicket,
 } from '@allmende/protocol';
 import { requestJson } from './client.ts';
 
@@ -61,4 +65,35 @@ export function watchTicket(id: number, watch: boolean): Promise<Ticket> {
 
 export function fetchServiceDesk(slug: string, signal?: AbortSignal): Promise<ServiceDesk> {
   return requestJson(`/api/services/${encodeURIComponent(slug)}/desk`, ServiceDesk, { signal });
+}
+
+/** The desk's mail address, and whether it takes and sends mail. */
+export function fetchDeskInfo(signal?: AbortSignal): Promise<DeskInfo> {
+  return requestJson('/api/desk', DeskInfo, { signal });
+}
+
+/** A visitor's ticket: it opens once the visitor follows the link mailed to them. */
+export function askForTicket(ticket: VisitorTicket): Promise<PendingTicket> {
+  return requestJson('/api/tickets/pending', PendingTicket, { method: 'POST', body: ticket });
+}
+
+export function confirmTicket(code: string): Promise<Ticket> {
+  return requestJson('/api/tickets/confirmations', Ticket, { method: 'POST', body: { code } });
+}
+
+export function attachmentPath(ticket: number, attachment: number): string {
+  return `/api/tickets/${ticket}/attachments/${attachment}`;
+}
+
+export function fetchNotificationSettings(signal?: AbortSignal): Promise<NotificationSettings> {
+  return requestJson('/api/desk/notifications', NotificationSettings, { signal });
+}
+
+export function saveNotificationSettings(
+  settings: NotificationSettings,
+): Promise<NotificationSettings> {
+  return requestJson('/api/desk/notifications', NotificationSettings, {
+    method: 'PUT',
+    body: settings,
+  });
 }

@@ -2,7 +2,7 @@ import { TicketStatus, type Ticket } from '@allmende/protocol';
 import { useState } from 'react';
 import { fetchServices } from '../api/coop.ts';
 import { failureOf, type ApiFailure } from '../api/client.ts';
-import type { TicketFilter } from '../api/desk.ts';
+import { fetchDeskInfo, type TicketFilter } from '../api/desk.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link, navigate, useSearch } from '../router.tsx';
@@ -66,6 +66,7 @@ export function DeskPage() {
     <>
       <h1>{d.title}</h1>
       <p className="lead">{d.intro}</p>
+      <MailAddress />
       <p>
         <Link to="/desk/new" className="button button-primary">
           {d.newTicket}
@@ -167,4 +168,13 @@ function TicketPages({ filter, status }: { filter: TicketFilter; status: StatusC
       }}
     </Loaded>
   );
+}
+
+/** The desk's mail address, where it takes mail. */
+function MailAddress() {
+  const { t } = useI18n();
+  const info = useApi('desk', fetchDeskInfo);
+  if (info.state.status !== 'ready' || !info.state.data.mailIn) return null;
+  const help = info.state.data.help;
+  return <p className="muted">{t.desk.mailAddress(help)}</p>;
 }

@@ -1,8 +1,8 @@
-import { TicketPriority } from '@allmende/protocol';
+import { TicketPriority, type PendingTicket } from '@allmende/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { failureOf, type ApiFailure } from '../api/client.ts';
 import { fetchServices } from '../api/coop.ts';
-import { openTicket } from '../api/desk.ts';
+import { askForTicket, fetchDeskInfo, openTicket } from '../api/desk.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -27,16 +27,36 @@ export function NewTicketPage() {
       </p>
       <h1>{d.newTitle}</h1>
       <p className="lead">{d.newIntro}</p>
-      {session ? (
-        <NewTicketForm />
-      ) : state.status === 'loading' ? null : (
-        <SignInPrompt text={d.signInToOpen} />
-      )}
+      {session ? <NewTicketForm /> : state.status === 'loading' ? null : <VisitorChoice />}
     </>
   );
 }
 
-function NewTicketForm() {
+/** Without an account: a ticket by e-mail address where the desk sends mail, else its address. */
+function VisitorChoice() {
+  const { t } = useI18n();
+  const d = t.desk;
+  const info = useApi('desk', fetchDeskInfo);
+  if (info.state.status !== 'ready') return <SignInPrompt text={d.signInToOpen} />;
+  const { mailIn, mailOut, help } = info.state.data;
+  if (!mailOut) {
+    return (
+      <>
+        {mailIn && <p>{d.writeInstead(help)}</p>}
+        <SignInPrompt text={d.signInToOpen} />
+      </>
+    );
+  }
+  return (
+    <>
+      <p>{d.visitorIntro}</p>
+      <SignInPrompt text={d.orSignIn} />
+      <NewTicketForm visitor />
+    </>
+  );
+}
+
+function NewTicketForm({ visitor = false }: { visitor?: boolean }) {
   const { t } = useI18n();
   const d = t.desk;
   const hintId = useId();
@@ -48,38 +68,67 @@ function NewTicketForm() {
   const [body, setBody] = useState('');
   const [priority, setPriority] = useState<TicketPriority>('normal');
   const [secret, setSecret] = useState(false);
+  const [email, setEmail] = useState('');
   const [titleError, setTitleError] = useState<string>();
+  const [emailError, setEmailError] = useState<string>();
   const [failure, setFailure] = useState<ApiFailure>();
   const [sending, setSending] = useState(false);
+  const [pending, setPending] = useState<PendingTicket>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (sending) return;
-    if (!/\S/.test(title)) {
-      setTitleError(d.titleMissing);
-      return;
-    }
-    setTitleError(undefined);
+    const missingTitle = !/\S/.test(title);
+    const missingEmail = visitor && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email.trim());
+    setTitleError(missingTitle ? d.titleMissing : undefined);
+    setEmailError(missingEmail ? d.emailMissing : undefined);
+    if (missingTitle || missingEmail) return;
     setFailure(undefined);
     setSending(true);
+    const ticket = {
+      title: title.trim().normalize('NFC'),
+      body: body.normalize('NFC'),
+      service: service || null,
+      private: secret,
+      priority,
+    };
     try {
-      const ticket = await openTicket({
-        title: title.trim().normalize('NFC'),
-        body: body.normalize('NFC'),
-        service: service || null,
-        private: secret,
-        priority,
-      });
-      navigate(ticketPath(ticket.id));
+      if (visitor) {
+        setPending(await askForTicket({ ...ticket, email: email.trim() }));
+        setSending(false);
+        return;
+      }
+      navigate(ticketPath((await openTicket(ticket)).id));
     } catch (error) {
       setFailure(failureOf(error));
       setSending(false);
     }
   }
 
+  if (pending) {
+    return (
+      <div className="notice" role="status">
+        <p className="notice-heading">{d.pendingTitle}</p>
+        <p>{d.pendingText(pending.email)}</p>
+      </div>
+    );
+  }
   const list = services.state.status === 'ready' ? services.state.data.services : [];
   return (
     <form className="card form-card" onSubmit={(event) => void submit(event)} noValidate>
+      {visitor && (
+        <TextField
+          label={d.email}
+          hint={d.emailHint}
+          type="email"
+          value={email}
+          onChange={setEmail}
+          error={emailError}
+          required
+          autoComplete="email"
+          maxLength={254}
+        />
+      )}
       <TextField
         label={d.ticketTitle}
         value={title}

@@ -2,6 +2,7 @@ import {
   TicketLabels,
   TicketPriority,
   type Ticket,
+  type TicketAttachment,
   type TicketChanges,
   type TicketStatus,
   type TimelineItem,
@@ -10,7 +11,14 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Session } from '../api/auth.ts';
 import { failureOf, type ApiFailure } from '../api/client.ts';
 import { fetchMembers, fetchPolicies, fetchService, fetchServices } from '../api/coop.ts';
-import { changeTicket, commentOn, fetchTicket, fetchTimeline, watchTicket } from '../api/desk.ts';
+import {
+  attachmentPath,
+  changeTicket,
+  commentOn,
+  fetchTicket,
+  fetchTimeline,
+  watchTicket,
+} from '../api/desk.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Messages } from '../i18n/messages.ts';
@@ -188,12 +196,10 @@ function TicketFacts({
             )}
           </dd>
         </div>
-        {ticket.requester !== null && (
+        {(ticket.requester !== null || (ticket.visitor && !ticket.redacted)) && (
           <div>
             <dt>{d.requester}</dt>
-            <dd>
-              <Person who={ticket.requester} />
-            </dd>
+            <dd>{ticket.requester === null ? d.aVisitor : <Person who={ticket.requester} />}</dd>
           </div>
         )}
         <div>
@@ -286,6 +292,32 @@ function Person({ who }: { who: string }) {
   return who.includes('@') ? <span>{who}</span> : <MemberLink handle={who} />;
 }
 
+/** Who wrote: a member or visitor by name, "a visitor" whose address is not for the viewer. */
+function authorName(who: string | null, visitor: boolean, d: Messages['desk']): string {
+  return who ?? (visitor ? d.aVisitor : d.someone);
+}
+
+/** Files that came by mail, each a link to download it. */
+function Attachments({ ticket, files }: { ticket: number; files: TicketAttachment[] | null }) {
+  const { t, formatNumber } = useI18n();
+  if (!files || files.length === 0) return null;
+  return (
+    <div className="attachments">
+      <p className="small muted">{t.desk.attachments}</p>
+      <ul className="attachment-list">
+        {files.map((file) => (
+          <li key={file.id}>
+            <a href={attachmentPath(ticket, file.id)} download={file.filename}>
+              {file.filename}
+            </a>{' '}
+            <span className="muted small">({formatNumber(Math.ceil(file.size / 1024))} KB)</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function TimelineList({ ticket, items }: { ticket: Ticket; items: TimelineItem[] }) {
   const { t, formatDateTime } = useI18n();
   const d = t.desk;
@@ -293,12 +325,14 @@ function TimelineList({ ticket, items }: { ticket: Ticket; items: TimelineItem[]
     <ol className="timeline">
       <li className="timeline-comment">
         <p className="timeline-meta">
-          <strong>{ticket.requester === null ? d.someone : d.openedBy(ticket.requester)}</strong>{' '}
+          <strong>{d.openedBy(authorName(ticket.requester, ticket.visitor, d))}</strong>{' '}
           <time dateTime={ticket.createdAt}>{formatDateTime(ticket.createdAt)}</time>
+          {ticket.via === 'mail' && <span className="pill">{d.viaMail}</span>}
         </p>
         {ticket.body !== null && ticket.body !== '' && (
           <div className="timeline-body">{ticket.body}</div>
         )}
+        <Attachments ticket={ticket.id} files={ticket.attachments} />
       </li>
       {items.map((item) => (
         <li
@@ -308,8 +342,9 @@ function TimelineList({ ticket, items }: { ticket: Ticket; items: TimelineItem[]
           {item.kind === 'comment' ? (
             <>
               <p className="timeline-meta">
-                <strong>{d.commentBy(item.author ?? d.someone)}</strong>{' '}
+                <strong>{d.commentBy(authorName(item.author, item.visitor, d))}</strong>{' '}
                 <time dateTime={item.at}>{formatDateTime(item.at)}</time>
+                {item.via === 'mail' && <span className="pill">{d.viaMail}</span>}
                 {item.private && (
                   <span className="pill sensitivity-private">{d.privateComment}</span>
                 )}
@@ -319,6 +354,7 @@ function TimelineList({ ticket, items }: { ticket: Ticket; items: TimelineItem[]
               ) : (
                 <div className="timeline-body">{item.body}</div>
               )}
+              <Attachments ticket={ticket.id} files={item.attachments} />
             </>
           ) : (
             <p className="timeline-meta">

@@ -322,6 +322,17 @@ export const de: Messages = {
     currentPasswordHint: 'Nur, wenn Sie schon eines haben.',
     savePassword: 'Passwort speichern',
     passwordSaved: 'Ihr Passwort ist gespeichert.',
+    notifications: 'Mail vom Helpdesk',
+    notificationsIntro:
+      'Der Helpdesk schreibt Ihnen an Ihre Adresse in der Genossenschaft. Auf diese Mails können Sie antworten: die Antwort kommt ins Anliegen.',
+    notifyQueue: 'Neue Anliegen zu den Diensten, die ich betreue',
+    notifyUpdates:
+      'Antworten und Änderungen an Anliegen, die ich gestellt habe, beobachte oder beantworte',
+    notifyOwn: 'Eine Kopie dessen, was ich selbst schreibe',
+    saveNotifications: 'Speichern',
+    notificationsSaved: 'Gespeichert.',
+    notificationsOff:
+      'Diese Genossenschaft hat noch keinen Mail-Relay eingerichtet; der Helpdesk verschickt deshalb keine Mail.',
     tokens: 'API-Tokens',
     tokensIntro: 'Mit Tokens handelt das Kommandozeilenwerkzeug allmende in Ihrem Namen.',
     noTokens: 'Sie haben keine API-Tokens.',
@@ -803,6 +814,24 @@ export const de: Messages = {
     days: (n) => (n === 1 ? '1 Tag' : `${n} Tage`),
     seeTickets: (service) => `Anliegen zu ${service}`,
     askAbout: (service) => `Anliegen zu ${service} eröffnen`,
+    aVisitor: 'Ein Gast',
+    viaMail: 'per Mail',
+    attachments: 'Anhänge',
+    visitorIntro:
+      'Kein Konto? Geben Sie Ihre E-Mail-Adresse an: Wir schicken Ihnen einen Link, und das Anliegen wird eröffnet, sobald Sie ihm folgen. Antworten kommen an diese Adresse.',
+    email: 'Ihre E-Mail-Adresse',
+    emailHint:
+      'Nur Mitglieder der Genossenschaft sehen sie; sie kommt nie ins öffentliche Protokoll.',
+    emailMissing: 'Geben Sie eine E-Mail-Adresse an, z. B. ana@example.org.',
+    orSignIn: 'Mitglieder melden sich zuerst an.',
+    pendingTitle: 'Sehen Sie in Ihre Mail',
+    pendingText: (email) =>
+      `Wir haben einen Link an ${email} geschickt. Das Anliegen wird eröffnet, sobald Sie ihm folgen (innerhalb von 24 Stunden).`,
+    writeInstead: (help) => `Schreiben Sie an ${help}: Ihre Mail eröffnet ein Anliegen.`,
+    mailAddress: (help) =>
+      `Sie können auch an ${help} schreiben; jeder Dienst hat außerdem eine eigene Adresse.`,
+    confirmTitle: 'Ihr Anliegen',
+    confirming: 'Ihr Anliegen wird eröffnet…',
   },
   wiki: {
     title: 'Wiki',

@@ -282,6 +282,15 @@ export type Messages = {
     currentPasswordHint: string;
     savePassword: string;
     passwordSaved: string;
+    notifications: string;
+    notificationsIntro: string;
+    notifyQueue: string;
+    notifyUpdates: string;
+    notifyOwn: string;
+    saveNotifications: string;
+    notificationsSaved: string;
+    /** The cooperative has no mail relay. */
+    notificationsOff: string;
     tokens: string;
     tokensIntro: string;
     noTokens: string;
@@ -661,6 +670,24 @@ export type Messages = {
     days: (n: number) => string;
     seeTickets: (service: string) => string;
     askAbout: (service: string) => string;
+    /** Who asked, when it was a visitor and the viewer may not see their address. */
+    aVisitor: string;
+    viaMail: string;
+    attachments: string;
+    /** For visitors on the new-ticket page. */
+    visitorIntro: string;
+    email: string;
+    emailHint: string;
+    emailMissing: string;
+    orSignIn: string;
+    pendingTitle: string;
+    pendingText: (email: string) => string;
+    /** The desk sends no mail, so visitors write to it. */
+    writeInstead: (help: string) => string;
+    /** On the desk's page: the desk also takes mail. */
+    mailAddress: (help: string) => string;
+    confirmTitle: string;
+    confirming: string;
   };
   /** The wiki: pages, their revisions and differences. */
   wiki: {
