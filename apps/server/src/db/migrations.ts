@@ -7,7 +7,7 @@ import { wikiMigration } from './migrations/0004-wiki.ts';
 import { deskMigration } from './migrations/0005-desk.ts';
 import { searchMigration } from './migrations/0006-search.ts';
 import { deskMailMigration } from './migrations/0007-desk-mail.ts';
-import { searchPagesMigration } from './migrations/0007-search-pages.ts';
+import { searchSpeedMigration } from './migrations/0007-search-speed.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -46,6 +46,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-desk': deskMigration(dialect),
     '0006-search': searchMigration(dialect),
     '0007-desk-mail': deskMailMigration(dialect),
-    '0007-search-pages': searchPagesMigration(dialect),
+    '0007-search-speed': searchSpeedMigration(dialect),
   };
 }

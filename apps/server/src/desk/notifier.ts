@@ -218,7 +218,7 @@ export class DeskNotifier {
   ): Promise<{ ticket: number; mail: OutgoingMail & { messageId: string } }[]> {
     const thread = await this.#o.inbox.messagesOf(id);
     const root = thread[0];
-    const link = `${this.#o.url}/desk/tickets/${id}`;
+    const link = `${this.#o.url}/desk/${id}`;
     const privacy = ticket.private
       ? 'This ticket is private: only you, the stewards of its service and the oversight group see it.'
       : 'This ticket is public: everyone can read it and its answers.';

@@ -125,6 +125,13 @@ export class TicketService {
     return this.#isSteward(viewer, ticket.service) || oversightGroup(state).includes(viewer);
   }
 
+  /** The services whose private tickets `viewer` may read: those they look after. */
+  privateServicesOf(viewer: string): string[] {
+    return Object.values(this.#coop.state.services)
+      .map((s) => s.slug)
+      .filter((service) => this.canSeePrivate(viewer, { requester: '', service }));
+  }
+
   /**
    * Whether `author` may comment on ticket `id`: a visitor on their own ticket; a member on a
    * public one, or on a private one they may see.

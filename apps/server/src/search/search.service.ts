@@ -8,7 +8,7 @@ import {
   type TicketHit,
 } from './search.repo.ts';
 
-type PrivacyRule = Pick<TicketService, 'canSeePrivate'>;
+type PrivacyRule = Pick<TicketService, 'canSeePrivate' | 'privateServicesOf'>;
 
 /**
  * One search over wiki pages and tickets. A private ticket, and a private comment, takes part
@@ -25,7 +25,7 @@ export class SearchService {
   }
 
   async search(viewer: string | undefined, query: string, limit: number): Promise<SearchResult[]> {
-    const access = await this.#access(viewer);
+    const access = this.#access(viewer);
     const [pages, tickets, comments] = await Promise.all([
       this.#repo.pages(query, limit),
       this.#repo.tickets(query, access, limit),
@@ -57,16 +57,13 @@ export class SearchService {
     return results.sort((a, b) => b.rank - a.rank).slice(0, limit);
   }
 
-  async #access(viewer: string | undefined): Promise<PrivateAccess> {
+  #access(viewer: string | undefined): PrivateAccess {
     if (viewer === undefined) return { all: false, requester: undefined, services: [] };
     // No handle is empty, so these ask about the viewer's roles only, never about a requester.
     if (this.#privacy.canSeePrivate(viewer, { requester: '', service: null })) {
       return { all: true, requester: viewer, services: [] };
     }
-    const services = (await this.#repo.ticketServices()).filter((service) =>
-      this.#privacy.canSeePrivate(viewer, { requester: '', service }),
-    );
-    return { all: false, requester: viewer, services };
+    return { all: false, requester: viewer, services: this.#privacy.privateServicesOf(viewer) };
   }
 }
 
