@@ -47,7 +47,7 @@ for (const name of names) {
   console.log(`\n${'figure'.padEnd(28)}${dialects.map((d) => d.padStart(14)).join('')}`);
   for (const row of rows) {
     console.log(
-      `${row.padEnd(28)}${dialects.map((d) => String(figures[d]![row]).padStart(14)).join('')}`,
+      `${row.padEnd(28)}${dialects.map((d) => JSON.stringify(figures[d]![row]).padStart(14)).join('')}`,
     );
   }
   console.log(`\nwritten to bench/results/${name}.json\n`);
