@@ -14,6 +14,7 @@ import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
 import { openSearch } from './search/index.ts';
 import { openWiki, type Wiki } from './wiki/index.ts';
+import { openWitnesses, type Witnesses } from './witness/index.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -24,6 +25,7 @@ export type Cooperative = {
   coop: CoopService;
   wiki: Wiki;
   desk: Desk;
+  witnesses: Witnesses;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
@@ -64,6 +66,7 @@ export async function openCooperative(
     }
     const wiki = await openWiki({ database, coop, log });
     const desk = await openDesk({ database, coop, log });
+    const witnesses = await openWitnesses({ database, coop, log, metrics });
     return {
       config,
       database,
@@ -71,9 +74,11 @@ export async function openCooperative(
       coop,
       wiki,
       desk,
+      witnesses,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
+        witnesses.close();
         await log.close();
         await database.close();
       },
@@ -130,6 +135,7 @@ export async function startServer(
     coop: coop.coop,
     wiki: coop.wiki,
     desk: coop.desk,
+    witnesses: coop.witnesses,
     search: openSearch({ database: coop.database, desk: coop.desk, wiki: coop.wiki }),
     auth: {
       database: coop.database,
@@ -160,6 +166,7 @@ export async function startServer(
       { cause: error },
     );
   }
+  coop.witnesses.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const url = `http://${formatListen({ host: config.listen.host, port })}`;
