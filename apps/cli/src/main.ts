@@ -12,6 +12,7 @@ import { SERVICE_COMMANDS } from './commands/service.ts';
 import { SIGN_COMMANDS } from './commands/sign.ts';
 import { WIKI_COMMANDS } from './commands/wiki.ts';
 import { TICKET_COMMANDS } from './commands/ticket.ts';
+import { WITNESS_COMMANDS } from './witness/command.ts';
 import { SshSignError } from './ssh/sign-error.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   ...HOST_COMMANDS,
   ...KEY_COMMANDS,
   ...POLICY_COMMANDS,
+  ...WITNESS_COMMANDS,
 };
 
 function usage(names: readonly string[]): string {

@@ -1,4 +1,10 @@
-export { loadConfig, type Config, type ConfigOverrides } from './config/config.ts';
+export {
+  formatListen,
+  loadConfig,
+  parseListen,
+  type Config,
+  type ConfigOverrides,
+} from './config/config.ts';
 export { AppError } from './errors.ts';
 export { openCooperative, startServer, type Cooperative, type RunningServer } from './server.ts';
 export { readVerifierKey } from './setup/data-folder.ts';

@@ -17,6 +17,7 @@ import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
 import { openSearch } from './search/index.ts';
 import { openWiki, type Wiki } from './wiki/index.ts';
+import { openWitnesses, type Witnesses } from './witness/index.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -29,6 +30,7 @@ export type Cooperative = {
   desk: Desk;
   /** Mail out: notifications and visitors' links, through config.smtpRelay. */
   outbox: MailOutbox;
+  witnesses: Witnesses;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
@@ -89,6 +91,7 @@ export async function openCooperative(
       mailIn: config.mailListen !== undefined,
       url: config.url,
     });
+    const witnesses = await openWitnesses({ database, coop, log, metrics });
     return {
       config,
       database,
@@ -97,9 +100,11 @@ export async function openCooperative(
       wiki,
       desk,
       outbox,
+      witnesses,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
+        witnesses.close();
         await desk.notifier.idle();
         await outbox.close();
         await log.close();
@@ -163,6 +168,7 @@ export async function startServer(
     coop: coop.coop,
     wiki: coop.wiki,
     desk: coop.desk,
+    witnesses: coop.witnesses,
     search: openSearch({ database: coop.database, desk: coop.desk, wiki: coop.wiki }),
     auth: {
       database: coop.database,
@@ -193,6 +199,7 @@ export async function startServer(
       { cause: error },
     );
   }
+  coop.witnesses.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const url = `http://${formatListen({ host: config.listen.host, port })}`;

@@ -1,5 +1,6 @@
 import { tryDecodeBase64Url } from '@allmende/bytes';
 import { parsePublicKey, formatPublicKey } from '@allmende/ssh';
+import { ALG_COSIGNATURE_V1, parseVerifierKey } from '@allmende/tlog';
 import { parseCoseKey } from '@allmende/webauthn';
 import { z } from 'zod';
 import { parseAgeRecipient } from './age.ts';
@@ -191,20 +192,91 @@ export const GovernancePolicy = z.strictObject({
 });
 export type GovernancePolicy = z.infer<typeof GovernancePolicy>;
 
-export const Policy = z.strictObject({
-  access: z.strictObject({
-    public: AccessPolicy,
-    private: AccessPolicy,
-    critical: AccessPolicy,
-  }),
-  governance: GovernancePolicy,
-  /**
-   * Who may open sealed data and see private tickets: these handles, or (null) every member with
-   * an age recipient.
-   */
-  oversight: z.array(Handle).max(200).nullable(),
+/**
+ * A witness's verifier key (C2SP tlog-cosignature, Ed25519 cosignature v1):
+ * `<name>+<key ID>+base64(0x04 ‖ public key)`, as `allmende witness key` prints it.
+ */
+export const WitnessKey = z
+  .string()
+  .max(500)
+  .superRefine((text, ctx) => {
+    try {
+      if (parseVerifierKey(text).algorithm !== ALG_COSIGNATURE_V1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a witness key is an Ed25519 cosigner key (type 4), not a log key',
+        });
+      }
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+/** A witness whose cosignatures count: who runs it, where it takes checkpoints, its key. */
+export const PolicyWitness = z.strictObject({
+  name: humanText(100, 'a witness name').regex(/\S/, { message: 'a witness needs a name' }),
+  /** The witness's submission prefix (C2SP tlog-witness): `<url>/add-checkpoint`. */
+  url: z.url({ protocol: /^https?$/, message: 'a witness URL is http(s)' }).max(300),
+  key: WitnessKey,
 });
+export type PolicyWitness = z.infer<typeof PolicyWitness>;
+
+/** The most witnesses a policy names; their cosignatures must fit in one signed note. */
+export const MAX_POLICY_WITNESSES = 50;
+
+export const Policy = z
+  .strictObject({
+    access: z.strictObject({
+      public: AccessPolicy,
+      private: AccessPolicy,
+      critical: AccessPolicy,
+    }),
+    governance: GovernancePolicy,
+    /**
+     * Who may open sealed data and see private tickets: these handles, or (null) every member
+     * with an age recipient.
+     */
+    oversight: z.array(Handle).max(200).nullable(),
+    /**
+     * The witnesses whose cosignatures count. Absent in policies written before witnesses
+     * (read it through {@link witnessPolicy}): statements are kept as signed, never rewritten.
+     */
+    witnesses: z.array(PolicyWitness).max(MAX_POLICY_WITNESSES).optional(),
+    /** How many of them must cosign a checkpoint for it to be trusted; absent means 0. */
+    witnessQuorum: Count(MAX_POLICY_WITNESSES).optional(),
+  })
+  .superRefine((policy, ctx) => {
+    const { witnesses, quorum } = witnessPolicy(policy);
+    if (quorum > witnesses.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['witnessQuorum'],
+        message: `a quorum of ${quorum} needs at least ${quorum} witnesses, the policy names ${witnesses.length}`,
+      });
+    }
+    for (const field of ['name', 'key', 'url'] as const) {
+      const seen = new Set<string>();
+      witnesses.forEach((witness, i) => {
+        if (seen.has(witness[field])) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['witnesses', i, field],
+            message: `two witnesses have the ${field} ${witness[field]}`,
+          });
+        }
+        seen.add(witness[field]);
+      });
+    }
+  });
 export type Policy = z.infer<typeof Policy>;
+
+/** A policy's witnesses and quorum, with the defaults of policies that name none. */
+export function witnessPolicy(policy: Pick<Policy, 'witnesses' | 'witnessQuorum'>): {
+  witnesses: PolicyWitness[];
+  quorum: number;
+} {
+  return { witnesses: policy.witnesses ?? [], quorum: policy.witnessQuorum ?? 0 };
+}
 
 export const DEFAULT_POLICY: Policy = {
   access: {

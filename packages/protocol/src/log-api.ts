@@ -68,3 +68,31 @@ export type ConsistencyProof = z.infer<typeof ConsistencyProof>;
 export const NoticeRequest = z.strictObject({ text: z.string().max(MAX_NOTICE_CHARS) });
 export const AppendReply = z.object({ index: Index, leafHash: Base64 });
 export type AppendReply = z.infer<typeof AppendReply>;
+
+/** A witness of the policy, and what the server holds of it (`/api/log/witnesses`). */
+export const WitnessInfo = z.object({
+  name: z.string(),
+  /** Its submission prefix (C2SP tlog-witness). */
+  url: z.string(),
+  /** Its verifier key (C2SP tlog-cosignature, type 0x04). */
+  key: z.string(),
+  /** The size of the latest checkpoint it cosigned, as far as the server knows. */
+  cosignedSize: Index.nullable(),
+  /** The timestamp of that cosignature (ISO 8601). */
+  cosignedAt: z.string().nullable(),
+  /** Whether its cosignature is on the checkpoint served now. */
+  onCheckpoint: z.boolean(),
+  /** Why the last attempt failed, while it keeps failing. */
+  problem: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+});
+export type WitnessInfo = z.infer<typeof WitnessInfo>;
+
+export const WitnessesInfo = z.object({
+  /** Cosignatures a checkpoint needs to be trusted, by the policy. */
+  quorum: Index,
+  /** The size of the checkpoint served now, which `onCheckpoint` refers to. */
+  checkpointSize: Index,
+  witnesses: z.array(WitnessInfo),
+});
+export type WitnessesInfo = z.infer<typeof WitnessesInfo>;

@@ -3,16 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from './bytes.ts';
 import {
   COSIGNATURE_SIZE,
+  checkCosignatures,
   cosignatureKeyId,
   cosignatureMessage,
   cosignatureVerifier,
   cosignatureVerifierKey,
+  generateCosignerKeys,
+  parseCosignerKey,
   signCosignature,
   verifyCosignature,
 } from './cosignature.ts';
 import { ed25519PublicKey } from './ed25519.ts';
 import {
   ed25519VerifierKey,
+  generateNoteKeys,
   openNote,
   parseSignerKey,
   parseVerifierKey,
@@ -190,5 +194,104 @@ describe('cosignatures', () => {
       'TLOG_BAD_KEY',
     );
     expect(thrownCode(() => cosignatureVerifier(NAME, decodeBase64('AAAA')))).toBe('TLOG_BAD_KEY');
+  });
+});
+
+describe('cosigner keys', () => {
+  it('are generated in the signer-key encoding with type 0x04, and parse back', async () => {
+    const { signerKey, verifierKey } = await generateCosignerKeys(NAME);
+    expect(signerKey).toMatch(
+      /^PRIVATE\+KEY\+witness\.example\.com\/w1\+[0-9a-f]{8}\+B[A-Za-z0-9+/]{43}$/,
+    );
+    const key = await parseCosignerKey(signerKey);
+    expect(key.name).toBe(NAME);
+    expect(key.verifierKey).toBe(verifierKey);
+    const verifier = parseVerifierKey(verifierKey);
+    expect(verifier.algorithm).toBe(0x04);
+    expect(toHex(verifier.keyId)).toBe(toHex(key.keyId));
+    expect(toHex(verifier.publicKey)).toBe(toHex(key.publicKey));
+  });
+
+  it('cosign exactly as signCosignature does with the seed', async () => {
+    const seedKey = `PRIVATE+KEY+${NAME}+${toHex(cosignatureKeyId(NAME, await ed25519PublicKey(SEED)))}+${encodeBase64(new Uint8Array([0x04, ...SEED]))}`;
+    const key = await parseCosignerKey(seedKey);
+    const expected = await signCosignature(CHECKPOINT, TIMESTAMP, SEED, NAME);
+    const cosigned = await key.cosign(CHECKPOINT, TIMESTAMP);
+    expect(cosigned.line).toBe(expected.line);
+    expect(toHex(cosigned.cosignature)).toBe(toHex(expected.cosignature));
+  });
+
+  it('refuse note signer keys, altered key IDs and malformed keys, without echoing them', async () => {
+    const noteKeys = await generateNoteKeys(NAME);
+    expect(await rejectedCode(() => parseCosignerKey(noteKeys.signerKey))).toBe('TLOG_BAD_KEY');
+    const { signerKey } = await generateCosignerKeys(NAME);
+    // And a cosigner key is no note signer key.
+    expect(await rejectedCode(() => parseSignerKey(signerKey))).toBe('TLOG_BAD_KEY');
+    const parts = signerKey.split('+');
+    const wrongId = [...parts.slice(0, 3), '00000000', parts[4]].join('+');
+    expect(await rejectedCode(() => parseCosignerKey(wrongId))).toBe('TLOG_BAD_KEY');
+    for (const bad of ['', 'PRIVATE+KEY+', signerKey.slice(0, -4), 42]) {
+      const error: unknown = await parseCosignerKey(bad as string).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'TLOG_BAD_KEY' });
+      expect((error as Error).message).not.toContain(parts[4]!.slice(4, 20));
+    }
+  });
+});
+
+describe('checkCosignatures', () => {
+  async function setup() {
+    const log = await parseSignerKey(
+      'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz',
+    );
+    const note = await signNote(CHECKPOINT, log);
+    const w1 = await parseCosignerKey((await generateCosignerKeys('w1.example/w')).signerKey);
+    const w2 = await parseCosignerKey((await generateCosignerKeys('w2.example/w')).signerKey);
+    const w3 = await parseCosignerKey((await generateCosignerKeys('w3.example/w')).signerKey);
+    const verifiers = [w1, w2, w3].map((w) => parseVerifierKey(w.verifierKey));
+    return { log, note, w1, w2, w3, verifiers };
+  }
+
+  it('finds the valid, missing and invalid cosignatures, and ignores every other signature', async () => {
+    const { note, w1, w2, verifiers } = await setup();
+    const one = await w1.cosign(CHECKPOINT, 1_700_000_000);
+    const two = await w2.cosign(`${CHECKPOINT}other\n`, 1_700_000_001);
+    const stranger = await parseCosignerKey((await generateCosignerKeys(NAME)).signerKey);
+    const unknown = await stranger.cosign(CHECKPOINT, 5);
+    // w2's line is for another checkpoint text: present, but invalid for this one.
+    const checks = await checkCosignatures(note + unknown.line + one.line + two.line, verifiers);
+    expect(checks.map((c) => [c.cosigner.name, c.status])).toEqual([
+      ['w1.example/w', 'valid'],
+      ['w2.example/w', 'invalid'],
+      ['w3.example/w', 'missing'],
+    ]);
+    expect(checks[0]).toMatchObject({ timestamp: 1_700_000_000, line: one.line });
+  });
+
+  it('counts a cosigner invalid when any of its repeated lines fails', async () => {
+    const { note, w1, verifiers } = await setup();
+    const good = await w1.cosign(CHECKPOINT, 10);
+    const bytes = decodeBase64(good.line.split(' ')[2]!.trimEnd());
+    const bad = `— w1.example/w ${encodeBase64(flipBit(bytes, 100))}\n`;
+    const [check] = await checkCosignatures(note + good.line + bad, verifiers.slice(0, 1));
+    expect(check!.status).toBe('invalid');
+    const [twice] = await checkCosignatures(note + good.line + good.line, verifiers.slice(0, 1));
+    expect(twice!.status).toBe('valid');
+  });
+
+  it('refuses malformed notes and keys that are no cosigner keys', async () => {
+    const { note, log, verifiers } = await setup();
+    expect(await rejectedCode(() => checkCosignatures('no signatures\n', verifiers))).toBe(
+      'TLOG_BAD_NOTE',
+    );
+    expect(await rejectedCode(() => checkCosignatures(`${note}garbage\n`, verifiers))).toBe(
+      'TLOG_BAD_NOTE',
+    );
+    const notCheckpoint = await signNote('just text\n', log);
+    expect(await rejectedCode(() => checkCosignatures(notCheckpoint, verifiers))).toBe(
+      'TLOG_BAD_CHECKPOINT',
+    );
+    const logKey = parseVerifierKey(log.verifierKey);
+    expect(await rejectedCode(() => checkCosignatures(note, [logKey]))).toBe('TLOG_BAD_ARGUMENT');
+    expect(await checkCosignatures(note, [])).toEqual([]);
   });
 });

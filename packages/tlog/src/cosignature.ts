@@ -1,7 +1,16 @@
-import { concatBytes, encodeUtf8, isBytes } from './bytes.ts';
+import {
+  bytesEqual,
+  concatBytes,
+  encodeBase64,
+  encodeHex,
+  encodeUtf8,
+  isArray,
+  isBytes,
+} from './bytes.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import {
   ED25519_PUBLIC_KEY_SIZE,
+  ED25519_SEED_SIZE,
   ED25519_SIGNATURE_SIZE,
   ed25519Verifier,
   importSeed,
@@ -10,12 +19,15 @@ import {
 import { TlogError } from './errors.ts';
 import {
   ALG_COSIGNATURE_V1,
+  SIGNER_KEY_PREFIX,
   formatSignatureLine,
   formatVerifierKey,
   noteKeyId,
   requireKeyName,
+  splitKey,
   type VerifierKey,
 } from './keys.ts';
+import { parseNote } from './note.ts';
 import { isIndex } from './numbers.ts';
 
 // C2SP tlog-cosignature, the Ed25519 cosignature v1 (signature type 0x04): a witness's
@@ -186,4 +198,135 @@ function requirePublicKey(publicKey: unknown): asserts publicKey is Uint8Array {
   if (!isBytes(publicKey) || publicKey.length !== ED25519_PUBLIC_KEY_SIZE) {
     throw new TlogError('TLOG_BAD_KEY', 'an Ed25519 public key is 32 bytes');
   }
+}
+
+/** A cosigner's private key, parsed; see {@link parseCosignerKey}. */
+export type CosignerKey = {
+  readonly name: string;
+  readonly keyId: Uint8Array;
+  /** The 32-byte Ed25519 public key. */
+  readonly publicKey: Uint8Array;
+  /** The verifier key `<name>+<key ID>+base64(0x04 ‖ public key)`, to publish. */
+  readonly verifierKey: string;
+  /** Cosigns a checkpoint note text (without signatures) at `timestamp`, in POSIX seconds. */
+  cosign(checkpointText: string, timestamp: number): Promise<Cosignature>;
+};
+
+/**
+ * Generates an Ed25519 cosigner key pair (C2SP tlog-cosignature): the private key in the
+ * signer-key encoding of Go's sumdb/note with type 0x04, `<signer prefix><name>+<key ID>+
+ * base64(0x04 ‖ seed)`, to keep secret, and the verifier key, to publish.
+ *
+ * @throws {TlogError} TLOG_BAD_KEY if the name is not a valid key name, or WebCrypto is
+ *   unavailable.
+ */
+export async function generateCosignerKeys(
+  name: string,
+): Promise<{ signerKey: string; verifierKey: string }> {
+  requireKeyName(name);
+  const seed = globalThis.crypto.getRandomValues(new Uint8Array(ED25519_SEED_SIZE));
+  const { publicKey } = await importSeed(seed);
+  const keyId = noteKeyId(name, ALG_COSIGNATURE_V1, publicKey);
+  const encodedSeed = encodeBase64(concatBytes(new Uint8Array([ALG_COSIGNATURE_V1]), seed));
+  return {
+    signerKey: `${SIGNER_KEY_PREFIX}${name}+${encodeHex(keyId)}+${encodedSeed}`,
+    verifierKey: formatVerifierKey(name, ALG_COSIGNATURE_V1, publicKey),
+  };
+}
+
+/**
+ * Parses a cosigner key made by {@link generateCosignerKeys}, deriving the public key and
+ * checking the key ID against it.
+ *
+ * @throws {TlogError} TLOG_BAD_KEY if the key is malformed, is not an Ed25519 cosigner (0x04)
+ *   key, or its key ID does not match; the message never repeats the key.
+ */
+export async function parseCosignerKey(signerKey: string): Promise<CosignerKey> {
+  const parts =
+    typeof signerKey === 'string' && signerKey.startsWith(SIGNER_KEY_PREFIX)
+      ? splitKey(signerKey.slice(SIGNER_KEY_PREFIX.length))
+      : undefined;
+  if (parts === undefined) {
+    throw new TlogError('TLOG_BAD_KEY', 'malformed cosigner key');
+  }
+  const { name, keyId, algorithm, key: seed } = parts;
+  if (algorithm !== ALG_COSIGNATURE_V1) {
+    throw new TlogError('TLOG_BAD_KEY', `a cosigner key has type 4, not ${algorithm}`);
+  }
+  if (seed.length !== ED25519_SEED_SIZE) {
+    throw new TlogError('TLOG_BAD_KEY', 'an Ed25519 seed is 32 bytes');
+  }
+  const { privateKey, publicKey } = await importSeed(seed);
+  if (!bytesEqual(keyId, noteKeyId(name, ALG_COSIGNATURE_V1, publicKey))) {
+    throw new TlogError('TLOG_BAD_KEY', 'cosigner key ID does not match its name and key');
+  }
+  return {
+    name,
+    keyId,
+    publicKey,
+    verifierKey: formatVerifierKey(name, ALG_COSIGNATURE_V1, publicKey),
+    async cosign(checkpointText, timestamp) {
+      const message = cosignatureMessage(checkpointText, timestamp);
+      const signature = await signEd25519(privateKey, message);
+      const cosignature = concatBytes(encodeTimestamp(timestamp), signature);
+      return { cosignature, line: formatSignatureLine(name, keyId, cosignature) };
+    },
+  };
+}
+
+/** What {@link checkCosignatures} found for one cosigner. */
+export type CosignatureCheck =
+  | { cosigner: VerifierKey; status: 'valid'; timestamp: number; line: string }
+  | { cosigner: VerifierKey; status: 'missing' }
+  | { cosigner: VerifierKey; status: 'invalid' };
+
+/**
+ * Checks a cosigned checkpoint against each of `cosigners` (C2SP tlog-cosignature): `valid`
+ * when the note carries a signature line with the cosigner's name and key ID and every such
+ * line verifies, `invalid` when one does not, `missing` when there is none. Signatures by other
+ * keys, the log's own included, are ignored: check those with {@link openNote}.
+ *
+ * @param cosigners - Ed25519 cosigner keys (type 0x04), e.g. from {@link parseVerifierKey}.
+ * @returns one check per cosigner, in the order given; `line` is the valid signature line.
+ * @throws {TlogError} TLOG_BAD_NOTE if the note is malformed; TLOG_BAD_CHECKPOINT if its text
+ *   is not a checkpoint; TLOG_BAD_ARGUMENT if a cosigner is not an Ed25519 cosigner key.
+ */
+export async function checkCosignatures(
+  note: string | Uint8Array,
+  cosigners: readonly VerifierKey[],
+): Promise<CosignatureCheck[]> {
+  if (
+    !isArray(cosigners) ||
+    !cosigners.every(
+      (c) =>
+        typeof c === 'object' &&
+        c !== null &&
+        c.algorithm === ALG_COSIGNATURE_V1 &&
+        isBytes(c.publicKey) &&
+        c.publicKey.length === ED25519_PUBLIC_KEY_SIZE,
+    )
+  ) {
+    throw new TlogError('TLOG_BAD_ARGUMENT', 'cosigners must be Ed25519 cosigner keys (type 4)');
+  }
+  const { text, signatures } = parseNote(note);
+  parseCheckpoint(text);
+  const message = encodeUtf8(text);
+  return Promise.all(
+    cosigners.map(async (cosigner): Promise<CosignatureCheck> => {
+      // Key IDs are derived from name and key, so matching both matches the key.
+      const keyId = cosignatureKeyId(cosigner.name, cosigner.publicKey);
+      const own = signatures.filter((s) => s.name === cosigner.name && bytesEqual(s.keyId, keyId));
+      if (own.length === 0) return { cosigner, status: 'missing' };
+      const verify = cosignatureVerify(cosigner.publicKey);
+      const results = await Promise.all(own.map((s) => verify(message, s.signature)));
+      if (results.includes(false)) return { cosigner, status: 'invalid' };
+      const first = own[0]!;
+      return {
+        cosigner,
+        status: 'valid',
+        timestamp: decodeTimestamp(first.signature)!,
+        line: formatSignatureLine(first.name, first.keyId, first.signature),
+      };
+    }),
+  );
 }

@@ -55,18 +55,25 @@ export {
   generateNoteKeys,
   openNote,
   parseSignerKey,
+  parseNote,
   parseVerifierKey,
   signNote,
   type OpenedNote,
+  type ParsedNote,
 } from './note.ts';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.ts';
 export {
   COSIGNATURE_SIZE,
+  checkCosignatures,
   cosignatureKeyId,
   cosignatureMessage,
   cosignatureVerifier,
   cosignatureVerifierKey,
+  generateCosignerKeys,
+  parseCosignerKey,
   signCosignature,
   verifyCosignature,
   type Cosignature,
+  type CosignatureCheck,
+  type CosignerKey,
 } from './cosignature.ts';

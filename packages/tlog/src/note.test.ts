@@ -7,6 +7,7 @@ import {
   ed25519VerifierKey,
   generateNoteKeys,
   openNote,
+  parseNote,
   parseSignerKey,
   parseVerifierKey,
   signNote,
@@ -240,6 +241,14 @@ describe('opening notes', () => {
     expect(described(opened.unverified)).toEqual([ENOCH]);
   });
 
+  it('parses Go’s example without verifying, every line in order, repeats included', () => {
+    const parsed = parseNote(`${TEXT}\n${PETER_SIG}${ENOCH_SIG}${PETER_SIG}`);
+    expect(parsed.text).toBe(TEXT);
+    expect(described(parsed.signatures)).toEqual([PETER, ENOCH, PETER]);
+    const forged = `${TEXT.replace('answer', 'question')}\n${PETER_SIG}`;
+    expect(described(parseNote(forged).signatures)).toEqual([PETER]);
+  });
+
   it('opens Go’s example with both keys known', async () => {
     const opened = await openNote(`${TEXT}\n${PETER_SIG}${ENOCH_SIG}`, [peter, enoch]);
     expect(described(opened.verified)).toEqual([PETER, ENOCH]);
@@ -330,6 +339,10 @@ describe('opening notes', () => {
       expect(await rejectedCode(() => openNote(note, [peter])), JSON.stringify(note)).toBe(
         'TLOG_BAD_NOTE',
       );
+      expect(
+        thrownCode(() => parseNote(note)),
+        JSON.stringify(note),
+      ).toBe('TLOG_BAD_NOTE');
     }
     const invalidUtf8 = new Uint8Array([0xff, ...utf8(`${TEXT}\n${PETER_SIG}`)]);
     expect(await rejectedCode(() => openNote(invalidUtf8, [peter]))).toBe('TLOG_BAD_NOTE');

@@ -23,6 +23,7 @@ import {
   ALG_COSIGNATURE_V1,
   ALG_ED25519,
   KEY_ID_SIZE,
+  SIGNER_KEY_PREFIX,
   formatSignatureLine,
   formatVerifierKey,
   isValidKeyName,
@@ -46,9 +47,6 @@ import {
 export const MAX_NOTE_SIGNATURES = 100;
 
 const SIGNATURE_PREFIX = '\u2014 ';
-// Go's signer-key format (golang.org/x/mod/sumdb/note) begins with these words joined by "+".
-// Spelled in parts: secret scanners read the literal as key material, though it is only a prefix.
-const SIGNER_KEY_PREFIX = ['PRIVATE', 'KEY', ''].join('+');
 
 /** A note whose signatures were checked; see {@link openNote}. */
 export type OpenedNote = {
@@ -211,23 +209,25 @@ export async function signNote(text: string, ...signers: NoteSigner[]): Promise<
   return note;
 }
 
+/** A signed note split into its text and signature lines, nothing verified; see {@link parseNote}. */
+export type ParsedNote = {
+  /** The note text, ending in a newline. */
+  text: string;
+  /** Every signature line, in note order, repeats included. */
+  signatures: NoteSignature[];
+};
+
 /**
- * Opens a signed note (C2SP signed-note): parses it, verifies every signature by a known key
- * (matching name and key ID), and sets aside the signatures by unknown keys.
+ * Splits a signed note (C2SP signed-note) into its text and signature lines without verifying
+ * any signature: for callers that look for particular signatures, such as a witness's
+ * cosignature among many. {@link openNote} is what trusts a note.
  *
  * @param note - the signed note, as a string or as UTF-8 bytes.
- * @param verifiers - the known keys.
  * @throws {TlogError} TLOG_BAD_NOTE if the note is malformed (invalid UTF-8, control characters,
  *   no blank line before the signatures, malformed signature lines, more than
- *   {@link MAX_NOTE_SIGNATURES} signatures); TLOG_BAD_SIGNATURE if a signature by a known key is
- *   invalid, or no known key signed the note; TLOG_BAD_KEY if two verifiers share name and key
- *   ID and the note has a signature by that key; TLOG_BAD_ARGUMENT if `verifiers` is malformed.
+ *   {@link MAX_NOTE_SIGNATURES} signatures).
  */
-export async function openNote(
-  note: string | Uint8Array,
-  verifiers: readonly NoteVerifier[],
-): Promise<OpenedNote> {
-  const known = indexVerifiers(verifiers);
+export function parseNote(note: string | Uint8Array): ParsedNote {
   const decoded = isBytes(note) ? tryDecodeUtf8(note) : note;
   if (typeof decoded !== 'string' || !decoded.isWellFormed()) {
     throw new TlogError('TLOG_BAD_NOTE', 'note is not valid UTF-8');
@@ -249,6 +249,27 @@ export async function openNote(
   if (lines.length > MAX_NOTE_SIGNATURES) {
     throw new TlogError('TLOG_BAD_NOTE', `note has more than ${MAX_NOTE_SIGNATURES} signatures`);
   }
+  return { text, signatures: lines.map(parseSignatureLine) };
+}
+
+/**
+ * Opens a signed note (C2SP signed-note): parses it, verifies every signature by a known key
+ * (matching name and key ID), and sets aside the signatures by unknown keys.
+ *
+ * @param note - the signed note, as a string or as UTF-8 bytes.
+ * @param verifiers - the known keys.
+ * @throws {TlogError} TLOG_BAD_NOTE if the note is malformed (invalid UTF-8, control characters,
+ *   no blank line before the signatures, malformed signature lines, more than
+ *   {@link MAX_NOTE_SIGNATURES} signatures); TLOG_BAD_SIGNATURE if a signature by a known key is
+ *   invalid, or no known key signed the note; TLOG_BAD_KEY if two verifiers share name and key
+ *   ID and the note has a signature by that key; TLOG_BAD_ARGUMENT if `verifiers` is malformed.
+ */
+export async function openNote(
+  note: string | Uint8Array,
+  verifiers: readonly NoteVerifier[],
+): Promise<OpenedNote> {
+  const known = indexVerifiers(verifiers);
+  const { text, signatures } = parseNote(note);
 
   const message = encodeUtf8(text);
   const checks: Promise<boolean>[] = [];
@@ -256,11 +277,11 @@ export async function openNote(
   const verifiedKeys = new Set<string>();
   const unverified: NoteSignature[] = [];
   const unverifiedLines = new Set<string>();
-  for (const line of lines) {
-    const signature = parseSignatureLine(line);
+  for (const signature of signatures) {
     const label = keyLabel(signature.name, signature.keyId);
     const candidates = known.get(label);
     if (candidates === undefined) {
+      const line = formatSignatureLine(signature.name, signature.keyId, signature.signature);
       if (!unverifiedLines.has(line)) {
         unverifiedLines.add(line);
         unverified.push(signature);

@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ApiClient } from '../api-client.ts';
-import { CliError, optional, required, usageError, type Command, type Values } from '../cli.ts';
+import {
+  CliError,
+  optional,
+  repeated,
+  required,
+  usageError,
+  type Command,
+  type Values,
+} from '../cli.ts';
 
 const DATA = { data: { type: 'string' } } as const;
 
@@ -52,9 +60,18 @@ export const LOG_COMMANDS: Record<string, Command> = {
     },
   },
   'log verify': {
-    synopsis: 'log verify URL --key VKEY [--previous FILE] [--cache DIR]',
-    summary: 'check a log served per C2SP tlog-tiles',
-    options: { key: { type: 'string' }, previous: { type: 'string' }, cache: { type: 'string' } },
+    synopsis:
+      'log verify URL --key VKEY [--previous FILE] [--cache DIR] [--witness WKEY]… [--witnesses FILE] [--witness-quorum K]',
+    summary:
+      'check a log served per C2SP tlog-tiles; with witness keys, that K of them (default: all) cosigned its checkpoint',
+    options: {
+      key: { type: 'string' },
+      previous: { type: 'string' },
+      cache: { type: 'string' },
+      witness: { type: 'string', multiple: true },
+      witnesses: { type: 'string', multiple: true },
+      'witness-quorum': { type: 'string' },
+    },
     args: 1,
     async run(values, [url = '']) {
       if (optional(values, 'key') === undefined) {
@@ -66,6 +83,9 @@ export const LOG_COMMANDS: Record<string, Command> = {
         key: required(values, 'key'),
         previous: optional(values, 'previous'),
         cache: optional(values, 'cache'),
+        witnesses: repeated(values, 'witness'),
+        witnessFiles: repeated(values, 'witnesses'),
+        witnessQuorum: optional(values, 'witness-quorum'),
       });
     },
   },

@@ -46,6 +46,9 @@ export function formatPolicy(policy: Policy, setAt?: number): string {
     oversight === null
       ? '# oversight: every member with an age recipient (write oversight = ["handle", …] to name members)'
       : undefined,
+    policy.witnesses === undefined || policy.witnesses.length === 0
+      ? '# witnesses: none (add [[witnesses]] tables of name, url and key, as `allmende witness key` prints it, and witnessQuorum = K)'
+      : undefined,
   ].filter((line) => line !== undefined);
   const body = stringifyToml(oversight === null ? rest : { oversight, ...rest });
   return `${header.join('\n')}${header.length > 0 ? '\n\n' : ''}${body}\n`;

@@ -11,6 +11,12 @@ export type VerifyCommandArgs = {
   previous?: string;
   /** Cache folder instead of the default under $XDG_CACHE_HOME. */
   cache?: string;
+  /** Witness verifier keys given on the command line. */
+  witnesses?: string[];
+  /** Files of witness verifier keys, one a line. */
+  witnessFiles?: string[];
+  /** Valid cosignatures required; by default, of every witness given. */
+  witnessQuorum?: string;
 };
 
 type Output = { write(text: string): boolean; isTTY?: boolean; columns?: number };
@@ -24,6 +30,7 @@ const EXIT_CODES: Record<VerifyErrorCode, number> = {
   VERIFY_MISMATCH: 1,
   VERIFY_BAD_ENTRY: 1,
   VERIFY_INCONSISTENT: 1,
+  VERIFY_WITNESS_QUORUM: 1,
 };
 
 /**
@@ -46,6 +53,14 @@ export async function runVerifyCommand(
       return 2;
     }
   }
+  let witnesses: string[];
+  let quorum: number | undefined;
+  try {
+    ({ witnesses, quorum } = await readWitnessArgs(args));
+  } catch (error) {
+    stderr.write(`allmende log verify: ${(error as Error).message}\n`);
+    return 2;
+  }
   const bar = io.stderr.isTTY === true ? new ProgressBar(io.stderr, 'entries') : undefined;
   let report: VerifyReport;
   try {
@@ -53,6 +68,8 @@ export async function runVerifyCommand(
       url: args.url,
       verifierKey: args.key,
       previous,
+      witnesses,
+      witnessQuorum: quorum,
       cacheDir: args.cache,
       fetch: io.fetch,
       progress: bar && ((done, total) => bar.update(done, total)),
@@ -77,6 +94,17 @@ export function formatReport(report: VerifyReport, previousFile?: string): strin
     `  checkpoint  size ${formatCount(report.size)}, root hash ${report.rootHash}, signature valid`,
     `  entries     ${formatCount(report.entriesChecked)} checked: statements, leaf hashes, ${formatCount(report.tilesChecked)} tiles and bundles, root hash`,
   ];
+  if (report.witnesses.length > 0) {
+    const valid = report.witnesses.filter((w) => w.status === 'valid');
+    const each = report.witnesses.map((w) =>
+      w.status === 'valid'
+        ? `${w.name} at ${new Date(w.timestamp * 1000).toISOString()}`
+        : `${w.name} ${w.status === 'missing' ? 'has not cosigned it' : 'INVALID'}`,
+    );
+    lines.push(
+      `  witnesses   ${valid.length} of ${report.witnesses.length} cosigned it (quorum ${report.witnessQuorum}): ${each.join('; ')}`,
+    );
+  }
   for (const check of report.consistency) {
     const source =
       check.against === 'previous'
@@ -103,4 +131,34 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/**
+ * The witness keys of --witness and --witnesses FILE (one key a line; blank lines and lines
+ * beginning with # are skipped), and the quorum; checked by verifyLog.
+ * @throws Error for a file that cannot be read or a quorum that is no number.
+ */
+async function readWitnessArgs(
+  args: VerifyCommandArgs,
+): Promise<{ witnesses: string[]; quorum: number | undefined }> {
+  const witnesses = [...(args.witnesses ?? [])];
+  for (const file of args.witnessFiles ?? []) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read --witnesses ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    for (const line of text.split('\n')) {
+      const trimmed = line.trim();
+      if (trimmed !== '' && !trimmed.startsWith('#')) witnesses.push(trimmed);
+    }
+  }
+  if (args.witnessQuorum === undefined) return { witnesses, quorum: undefined };
+  if (!/^(0|[1-9][0-9]{0,3})$/.test(args.witnessQuorum)) {
+    throw new Error(`invalid --witness-quorum ${args.witnessQuorum}: expected a whole number`);
+  }
+  return { witnesses, quorum: Number(args.witnessQuorum) };
 }

@@ -12,6 +12,8 @@ export const VERIFY_ERROR_CODES = [
   'VERIFY_BAD_ENTRY',
   /** An earlier checkpoint is not a prefix of this one: the log forked or shrank. */
   'VERIFY_INCONSISTENT',
+  /** The checkpoint carries fewer valid cosignatures of the given witnesses than required. */
+  'VERIFY_WITNESS_QUORUM',
 ] as const;
 
 export type VerifyErrorCode = (typeof VERIFY_ERROR_CODES)[number];

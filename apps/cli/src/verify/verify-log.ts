@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import {
+  ALG_COSIGNATURE_V1,
   ALG_ED25519,
   HASH_SIZE,
   TILE_HEIGHT,
   TILE_WIDTH,
   TlogError,
+  checkCosignatures,
   encodeBase64,
   entriesPath,
   nodeFromTiles,
@@ -44,6 +46,10 @@ export type VerifyOptions = {
   verifierKey: string;
   /** A signed checkpoint of this log saved earlier, which the current tree must extend. */
   previous?: string;
+  /** Verifier keys of witnesses (C2SP tlog-cosignature, type 0x04) whose cosignatures count. */
+  witnesses?: readonly string[];
+  /** How many of them must have cosigned the checkpoint; by default all of them. */
+  witnessQuorum?: number;
   /** Where downloads and the last verified checkpoint are kept; see {@link defaultCacheDir}. */
   cacheDir?: string;
   /** Called as entries are verified. */
@@ -63,6 +69,11 @@ export type ConsistencyCheck = {
   rootHash: string;
 };
 
+/** What the checkpoint carries of one witness given. */
+export type WitnessCheck =
+  | { name: string; key: string; status: 'valid'; timestamp: number }
+  | { name: string; key: string; status: 'missing' | 'invalid' };
+
 export type VerifyReport = {
   url: string;
   origin: string;
@@ -79,6 +90,9 @@ export type VerifyReport = {
   /** Full tiles and bundles read from the cache instead (and hashed all the same). */
   cached: { files: number; bytes: number };
   consistency: ConsistencyCheck[];
+  /** The witnesses given, in order, and whether each cosigned the checkpoint. */
+  witnesses: WitnessCheck[];
+  witnessQuorum: number;
   cacheDir: string;
   /** The cache file of the newly verified checkpoint, unless writing it failed. */
   savedCheckpoint: string | undefined;
@@ -106,6 +120,14 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
   const baseUrl = parseBaseUrl(options.url);
   const verifier = parseKey(options.verifierKey);
+  const witnessKeys = parseWitnessKeys(options.witnesses ?? []);
+  const quorum = options.witnessQuorum ?? witnessKeys.length;
+  if (!Number.isSafeInteger(quorum) || quorum < 0 || quorum > witnessKeys.length) {
+    throw new VerifyError(
+      'VERIFY_BAD_INPUT',
+      `a witness quorum of ${quorum} needs at least ${quorum} witness keys (--witness), ${witnessKeys.length} given`,
+    );
+  }
   const client = new LogClient(baseUrl, options.fetch ?? globalThis.fetch);
 
   const earlier: EarlierCheckpoint[] = [];
@@ -127,6 +149,7 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
     );
   }
   const checkpoint = await openCheckpoint(note, verifier, 'checkpoint');
+  const witnesses = await checkWitnesses(note, witnessKeys, quorum, checkpoint.size);
   const cachedNote = await cache.readCheckpoint();
   if (cachedNote !== undefined) {
     const what = `the checkpoint verified last time (${cache.checkpointPath})`;
@@ -192,6 +215,8 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
     downloaded: { files: client.requests, bytes: client.bytes },
     cached: { files: tree.cachedFiles, bytes: tree.cachedBytes },
     consistency,
+    witnesses,
+    witnessQuorum: quorum,
     cacheDir: cache.dir,
     savedCheckpoint: saved ? cache.checkpointPath : undefined,
     warnings: cache.writeProblem === undefined ? [] : [cache.writeProblem],
@@ -422,6 +447,66 @@ function parseKey(verifierKey: string): VerifierKey {
     );
   }
   return verifier;
+}
+
+function parseWitnessKeys(texts: readonly string[]): VerifierKey[] {
+  const keys = texts.map((text) => {
+    let key: VerifierKey;
+    try {
+      key = parseVerifierKey(text.trim());
+    } catch (error) {
+      if (!(error instanceof TlogError)) throw error;
+      throw new VerifyError('VERIFY_BAD_INPUT', `invalid witness key "${text}": ${error.message}`, {
+        cause: error,
+      });
+    }
+    if (key.algorithm !== ALG_COSIGNATURE_V1) {
+      throw new VerifyError(
+        'VERIFY_BAD_INPUT',
+        `invalid witness key "${text}": a witness cosigns with an Ed25519 cosigner key (type 4), this is a note key`,
+      );
+    }
+    return key;
+  });
+  const labels = new Set(keys.map((k) => `${k.name}+${Buffer.from(k.keyId).toString('hex')}`));
+  if (labels.size !== keys.length) {
+    throw new VerifyError('VERIFY_BAD_INPUT', 'a witness key is given twice');
+  }
+  return keys;
+}
+
+/**
+ * C2SP tlog-cosignature: the checkpoint must carry valid cosignatures of at least `quorum` of
+ * the witnesses; signatures by other keys are ignored.
+ */
+async function checkWitnesses(
+  note: Uint8Array,
+  keys: readonly VerifierKey[],
+  quorum: number,
+  size: number,
+): Promise<WitnessCheck[]> {
+  if (keys.length === 0) return [];
+  const checks = (await checkCosignatures(note, keys)).map((check): WitnessCheck => {
+    const key = `${check.cosigner.name}+${Buffer.from(check.cosigner.keyId).toString('hex')}`;
+    return check.status === 'valid'
+      ? { name: check.cosigner.name, key, status: 'valid', timestamp: check.timestamp }
+      : { name: check.cosigner.name, key, status: check.status };
+  });
+  const valid = checks.filter((check) => check.status === 'valid').length;
+  if (valid < quorum) {
+    const missing = checks
+      .filter((check) => check.status !== 'valid')
+      .map((check) =>
+        check.status === 'missing'
+          ? `${check.key} has not cosigned it`
+          : `${check.key}'s cosignature is invalid`,
+      );
+    throw new VerifyError(
+      'VERIFY_WITNESS_QUORUM',
+      `checkpoint: cosigned by ${valid} of the ${quorum} witnesses required (size ${size}): ${missing.join('; ')}`,
+    );
+  }
+  return checks;
 }
 
 function parseBaseUrl(text: string): string {

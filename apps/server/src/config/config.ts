@@ -36,14 +36,21 @@ export const CONFIG_FILE = 'allmende.toml';
 export const DEFAULT_ORIGIN = 'localhost/log';
 export const DEFAULT_NAME = 'Allmende';
 
-const Listen = z.string().transform((value, ctx) => {
+/** HOST:PORT or [IPv6]:PORT; undefined if it is neither. */
+export function parseListen(value: string): { host: string; port: number } | undefined {
   const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:\s]+)):(\d{1,5})$/.exec(value);
   const port = Number(match?.[3]);
-  if (!match || port > 65_535) {
+  if (!match || port > 65_535) return undefined;
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+const Listen = z.string().transform((value, ctx) => {
+  const listen = parseListen(value);
+  if (!listen) {
     ctx.addIssue({ code: 'custom', message: 'expected HOST:PORT, e.g. 127.0.0.1:8080' });
     return z.NEVER;
   }
-  return { host: match[1] ?? match[2] ?? '', port };
+  return listen;
 });
 
 const MailListen = z.union([z.literal('off'), Listen]);

@@ -8,6 +8,7 @@ import { deskMigration } from './migrations/0005-desk.ts';
 import { searchMigration } from './migrations/0006-search.ts';
 import { deskMailMigration } from './migrations/0007-desk-mail.ts';
 import { searchSpeedMigration } from './migrations/0007-search-speed.ts';
+import { witnessMigration } from './migrations/0008-witness.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -47,5 +48,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-search': searchMigration(dialect),
     '0007-desk-mail': deskMailMigration(dialect),
     '0007-search-speed': searchSpeedMigration(dialect),
+    '0008-witness': witnessMigration(dialect),
   };
 }

@@ -2,9 +2,16 @@ import type { AuthTables } from '../auth/auth.schema.ts';
 import type { DeskTables } from '../desk/desk.schema.ts';
 import type { MailTables } from '../mail/mail.schema.ts';
 import type { WikiTables } from '../wiki/wiki.schema.ts';
+import type { WitnessTables } from '../witness/witness.schema.ts';
 
 /** The database as Kysely sees it. Integers fit in a JS number (indexes stay below 2^53). */
-export type Schema = LogTables & CoopTables & AuthTables & WikiTables & DeskTables & MailTables;
+export type Schema = LogTables &
+  CoopTables &
+  AuthTables &
+  WikiTables &
+  DeskTables &
+  MailTables &
+  WitnessTables;
 
 type LogTables = {
   log_entries: { idx: number; entry: Uint8Array };

@@ -16,6 +16,7 @@ import type { Metrics } from '../ops/metrics.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
 import type { Search } from '../search/index.ts';
 import type { Wiki } from '../wiki/index.ts';
+import type { Witnesses } from '../witness/index.ts';
 import { type AuthDependencies, memberOf, optionalMemberOf, registerAuth } from '../auth/index.ts';
 import { adminGuard } from './admin-auth.ts';
 import { errorBody, installErrorHandler } from './error-handler.ts';
@@ -36,6 +37,7 @@ export type AppDependencies = {
   coop: CoopService;
   wiki: Wiki;
   desk: Desk;
+  witnesses: Witnesses;
   search: Search;
   auth: AuthDependencies;
   metrics: Metrics;
@@ -92,7 +94,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   // Sign-in first: its hook tells every later route who is asking.
   await registerAuth(app, deps.auth);
-  logRoutes(app, deps.log, adminGuard(deps.adminToken));
+  // The checkpoint is served with the cosignatures the witnesses sent for it.
+  logRoutes(app, deps.log, adminGuard(deps.adminToken), () =>
+    deps.witnesses.service.cosignedNote(),
+  );
+  deps.witnesses.routes(app);
   coopRoutes(app, deps.coop, {
     viewer: async (request) => (await optionalMemberOf(request))?.handle,
     requireMember: async (request) => (await memberOf(request)).handle,

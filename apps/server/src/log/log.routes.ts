@@ -21,11 +21,15 @@ const b64 = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const errors = { 400: ErrorBody, 404: ErrorBody };
 
-/** C2SP tlog-tiles read endpoints under /log/, and the JSON API under /api/log/. */
+/**
+ * C2SP tlog-tiles read endpoints under /log/, and the JSON API under /api/log/. `note` gives
+ * the latest checkpoint as served: the log's signed note, with any cosignatures.
+ */
 export function logRoutes(
   app: FastifyInstance,
   log: LogService,
   requireAdmin: (request: FastifyRequest) => Promise<void>,
+  note: () => string = () => log.checkpoint.note,
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
@@ -34,12 +38,12 @@ export function logRoutes(
     '/log/checkpoint',
     { schema: { summary: 'The latest checkpoint, a C2SP signed note (text/plain)', tags: c2sp } },
     async (_request, reply) => {
-      const { note, size } = log.checkpoint;
-      if (size === 0) throw new AppError('NOT_FOUND', 'the log has no checkpoint yet');
+      if (log.checkpoint.size === 0)
+        throw new AppError('NOT_FOUND', 'the log has no checkpoint yet');
       return reply
         .header('content-type', 'text/plain; charset=utf-8')
         .header('cache-control', 'public, max-age=2')
-        .send(note);
+        .send(note());
     },
   );
 
@@ -81,13 +85,13 @@ export function logRoutes(
       },
     },
     async () => {
-      const { size, rootHash, note } = log.checkpoint;
+      const { size, rootHash } = log.checkpoint;
       return {
         origin: log.origin,
         verifierKey: log.verifierKey,
         size,
         rootHash: b64(rootHash),
-        checkpoint: note,
+        checkpoint: size === 0 ? '' : note(),
       };
     },
   );

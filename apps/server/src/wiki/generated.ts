@@ -1,4 +1,9 @@
-import type { HostInfo, PolicyInfo, ServiceInfo } from '@allmende/protocol';
+import {
+  witnessPolicy,
+  type HostInfo,
+  type PolicyInfo,
+  type ServiceInfo,
+} from '@allmende/protocol';
 import type { CoopService } from '../coop/coop.service.ts';
 import type { LogService } from '../log/log.service.ts';
 
@@ -125,7 +130,22 @@ function policies({ policy, setAt }: PolicyInfo): string {
     policy.oversight === null
       ? 'Every member with an age recipient.'
       : policy.oversight.map(text).join(', ') || 'Nobody.',
+    '',
+    '## Witnesses',
+    '',
+    ...witnessLines(policy),
   ].join('\n');
+}
+
+function witnessLines(policy: PolicyInfo['policy']): string[] {
+  const { witnesses, quorum } = witnessPolicy(policy);
+  if (witnesses.length === 0)
+    return ['None: the log’s checkpoints are signed by the server alone.'];
+  return [
+    `A checkpoint is trusted once ${quorum} of these ${witnesses.length} witnesses cosigned it:`,
+    '',
+    ...witnesses.map((w) => `- ${text(w.name)}: \`${code(w.url)}\`, key \`${code(w.key)}\``),
+  ];
 }
 
 function log({ log }: Sources): string {

@@ -4,6 +4,7 @@ import {
   ErrorBody,
   InclusionProof,
   LogInfo,
+  WitnessesInfo,
   type ErrorCode,
 } from '@allmende/protocol';
 import type { z } from 'zod';
@@ -147,6 +148,11 @@ function getJson<S extends z.ZodType>(
 
 export function fetchLogInfo(signal?: AbortSignal): Promise<LogInfo> {
   return getJson('/api/log/info', LogInfo, signal);
+}
+
+/** The policy's witnesses, as the server reports them; their cosignatures are checked here. */
+export function fetchWitnesses(signal?: AbortSignal): Promise<WitnessesInfo> {
+  return getJson('/api/log/witnesses', WitnessesInfo, signal);
 }
 
 export type EntriesQuery = { start?: number; limit: number; order: 'asc' | 'desc' };

@@ -100,6 +100,24 @@ export const de: Messages = {
     seenBefore: (date) => `Von diesem Browser am ${date} gesehen`,
     servedNow: 'Jetzt ausgeliefert',
   },
+  witnesses: {
+    title: 'Zeugen',
+    intro:
+      'Zeugen werden von anderen betrieben – von Mitgliedern, befreundeten Kooperativen – und bestätigen einen Prüfpunkt nur, wenn er die Geschichte fortsetzt, die sie zuvor bestätigt haben. Ein Protokoll, das verschiedenen Menschen verschiedene Geschichten zeigt, kommt so nicht an ihnen vorbei.',
+    none: 'Die Regeln der Kooperative nennen noch keine Zeugen: Nur Lesende wie dieser Browser prüfen, dass die Geschichte des Protokolls gleich bleibt.',
+    confirmed: (n, total) => `Bestätigt von ${n} von ${total} Zeugen`,
+    quorumMet: (k) => `Die Regeln verlangen ${k}: Dieser Prüfpunkt ist vertrauenswürdig.`,
+    quorumMissed: (k) =>
+      `Die Regeln verlangen ${k}: (noch) nicht erreicht. Ein neuer Prüfpunkt sammelt seine Bestätigungen binnen Augenblicken.`,
+    noQuorum: 'Die Regeln verlangen keine bestimmte Zahl.',
+    checkedHere: 'Jede Bestätigung wurde in Ihrem Browser geprüft.',
+    cosignedAt: (time) => `Hat diesen Prüfpunkt am ${time} bestätigt.`,
+    missing: 'Hat diesen Prüfpunkt (noch) nicht bestätigt.',
+    invalid: 'Die Bestätigung ist ungültig: Sie zählt nicht.',
+    badKey: 'Sein Schlüssel in den Regeln ist kein Zeugenschlüssel.',
+    serverReports: (problem) => `Der Server meldet: ${problem}`,
+    key: 'Schlüssel',
+  },
   chart: {
     title: 'Wachstum des Protokolls',
     description: (fromCount, fromTime, toCount, toTime) =>
@@ -641,6 +659,21 @@ export const de: Messages = {
     },
     oversightLabel: 'Mitglieder der Aufsicht',
     oversightHint: 'Kurznamen, durch Kommas getrennt.',
+    witnesses: 'Zeugen',
+    witnessesIntro:
+      'Zeugen bestätigen die Prüfpunkte des Protokolls, jeder nur, wenn sie die Geschichte fortsetzen, die er zuvor gesehen hat. Ihre Bestätigungen stehen beim Protokoll.',
+    witnessesNone: 'Keine Zeugen: Die Prüfpunkte des Protokolls unterschreibt der Server allein.',
+    witnessQuorum: (k, n) =>
+      k === 0
+        ? `Ein Prüfpunkt braucht keine bestimmte Zahl der ${n} Zeugen, um vertrauenswürdig zu sein.`
+        : `Ein Prüfpunkt ist vertrauenswürdig, sobald ${k} der ${n} Zeugen ihn bestätigt haben.`,
+    witnessNameLabel: 'Wer ihn betreibt',
+    witnessUrlLabel: 'Adresse (C2SP tlog-witness, ohne /add-checkpoint)',
+    witnessKeyLabel: 'Prüfschlüssel',
+    witnessKeyHint: 'So, wie allmende witness key ihn ausgibt: Name+Schlüssel-ID+Schlüssel.',
+    witnessQuorumLabel: 'Bestätigungen, die ein Prüfpunkt braucht',
+    addWitness: 'Zeugen hinzufügen',
+    removeWitness: (name) => `${name} entfernen`,
   },
   entry: {
     title: (index) => `Eintrag ${index}`,

@@ -92,6 +92,25 @@ export const en: Messages = {
     seenBefore: (date) => `Seen by this browser on ${date}`,
     servedNow: 'Served now',
   },
+  witnesses: {
+    title: 'Witnesses',
+    intro:
+      'Witnesses are run by others — members, befriended cooperatives — and cosign a checkpoint only if it extends the history they cosigned before. A log that shows different people different histories cannot get both past them.',
+    none: 'The cooperative’s policy names no witnesses yet: only readers such as this browser check that the log’s history stays the same.',
+    confirmed: (n, total) =>
+      `Confirmed by ${n} of ${total} ${total === 1 ? 'witness' : 'witnesses'}`,
+    quorumMet: (k) => `The policy asks for ${k}: this checkpoint is trusted.`,
+    quorumMissed: (k) =>
+      `The policy asks for ${k}: not reached (yet). A new checkpoint gathers its cosignatures within moments.`,
+    noQuorum: 'The policy asks for no particular number.',
+    checkedHere: 'Every cosignature was checked in your browser.',
+    cosignedAt: (time) => `Cosigned this checkpoint at ${time}.`,
+    missing: 'Has not cosigned this checkpoint (yet).',
+    invalid: 'Its cosignature does not verify: do not count it.',
+    badKey: 'Its key in the policy is not a witness key.',
+    serverReports: (problem) => `The server reports: ${problem}`,
+    key: 'Key',
+  },
   chart: {
     title: 'Growth of the log',
     description: (fromCount, fromTime, toCount, toTime) =>
@@ -614,6 +633,21 @@ export const en: Messages = {
     },
     oversightLabel: 'Members of the oversight group',
     oversightHint: 'Handles, separated by commas.',
+    witnesses: 'Witnesses',
+    witnessesIntro:
+      'Witnesses cosign the log’s checkpoints, each only if it extends the history that witness saw before. Their cosignatures are shown with the log.',
+    witnessesNone: 'No witnesses: the log’s checkpoints are signed by the server alone.',
+    witnessQuorum: (k, n) =>
+      k === 0
+        ? `A checkpoint needs no particular number of the ${n} witnesses to be trusted.`
+        : `A checkpoint is trusted once ${k} of the ${n} witnesses cosigned it.`,
+    witnessNameLabel: 'Who runs it',
+    witnessUrlLabel: 'Address (C2SP tlog-witness, without /add-checkpoint)',
+    witnessKeyLabel: 'Verifier key',
+    witnessKeyHint: 'As allmende witness key prints it: name+key ID+key.',
+    witnessQuorumLabel: 'Cosignatures a checkpoint needs',
+    addWitness: 'Add witness',
+    removeWitness: (name) => `Remove ${name}`,
   },
   entry: {
     title: (index) => `Entry ${index}`,

@@ -100,6 +100,22 @@ export type Messages = {
     seenBefore: (date: string) => string;
     servedNow: string;
   };
+  witnesses: {
+    title: string;
+    intro: string;
+    none: string;
+    confirmed: (n: number, total: number) => string;
+    quorumMet: (k: number) => string;
+    quorumMissed: (k: number) => string;
+    noQuorum: string;
+    checkedHere: string;
+    cosignedAt: (time: string) => string;
+    missing: string;
+    invalid: string;
+    badKey: string;
+    serverReports: (problem: string) => string;
+    key: string;
+  };
   chart: {
     title: string;
     description: (fromCount: string, fromTime: string, toCount: string, toTime: string) => string;
@@ -532,6 +548,17 @@ export type Messages = {
     governanceLabels: Record<keyof GovernancePolicy, string>;
     oversightLabel: string;
     oversightHint: string;
+    witnesses: string;
+    witnessesIntro: string;
+    witnessesNone: string;
+    witnessQuorum: (k: number, n: number) => string;
+    witnessNameLabel: string;
+    witnessUrlLabel: string;
+    witnessKeyLabel: string;
+    witnessKeyHint: string;
+    witnessQuorumLabel: string;
+    addWitness: string;
+    removeWitness: (name: string) => string;
   };
   entry: {
     title: (index: string) => string;

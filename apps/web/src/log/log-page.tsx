@@ -7,6 +7,8 @@ import { GrowthChart } from './growth-chart.tsx';
 import { TrustAlert } from './trust-alert.tsx';
 import { useCheckpoint } from './use-checkpoint.ts';
 import { useEntries } from './use-entries.ts';
+import { useWitnesses } from './use-witnesses.ts';
+import { WitnessCard } from './witness-card.tsx';
 
 export function LogPage() {
   const { t } = useI18n();
@@ -15,6 +17,7 @@ export function LogPage() {
   const view = checkpoint.state.status === 'ready' ? checkpoint.state.checkpoint : undefined;
   const size = view?.size;
   const entries = useEntries(size);
+  const witnesses = useWitnesses(view);
   const times = useMemo(
     () =>
       entries.state.entries.flatMap((e) =>
@@ -38,7 +41,10 @@ export function LogPage() {
         />
       )}
       <div className="log-layout">
-        <CheckpointCard state={checkpoint.state} onRetry={checkpoint.retry} />
+        <div className="log-column">
+          <CheckpointCard state={checkpoint.state} onRetry={checkpoint.retry} />
+          {view && !view.problem && <WitnessCard state={witnesses} />}
+        </div>
         <section className="card" aria-labelledby="entries-heading">
           <h2 id="entries-heading">{t.log.latestEntries}</h2>
           {times.length > 0 && <GrowthChart entries={times} />}

@@ -2,9 +2,11 @@ import {
   Policy,
   SENSITIVITIES,
   normalizeHandle,
+  witnessPolicy,
   type AccessPolicy,
   type GovernancePolicy,
   type PolicyInfo,
+  type PolicyWitness,
   type Sensitivity,
 } from '@allmende/protocol';
 import { useState, type FormEvent } from 'react';
@@ -94,6 +96,11 @@ function PolicyForm({
   const [everyone, setEveryone] = useState(current.policy.oversight === null);
   const [problem, setProblem] = useState<string>();
   const [draft, setDraft] = useState<DraftOf<'policy.set'>>();
+  const [witnesses, setWitnesses] = useState<PolicyWitness[]>(
+    witnessPolicy(current.policy).witnesses,
+  );
+  const [quorum, setQuorum] = useState(witnessPolicy(current.policy).quorum);
+  const [newWitness, setNewWitness] = useState<PolicyWitness>({ name: '', url: '', key: '' });
 
   function setAccess<K extends keyof AccessPolicy>(
     level: Sensitivity,
@@ -112,7 +119,17 @@ function PolicyForm({
       .split(/[\s,]+/)
       .map(normalizeHandle)
       .filter(Boolean);
-    const parsed = Policy.safeParse({ ...policy, oversight: everyone ? null : handles });
+    const rest = Object.fromEntries(
+      Object.entries(policy).filter(([key]) => key !== 'witnesses' && key !== 'witnessQuorum'),
+    );
+    // A policy without witnesses leaves the fields out, as policies before witnesses did.
+    const witnessFields =
+      witnesses.length === 0 && quorum === 0 ? {} : { witnesses, witnessQuorum: quorum };
+    const parsed = Policy.safeParse({
+      ...rest,
+      ...witnessFields,
+      oversight: everyone ? null : handles,
+    });
     if (!parsed.success) {
       setProblem(
         parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
@@ -207,6 +224,68 @@ function PolicyForm({
             spellCheck={false}
           />
         )}
+      </fieldset>
+      <fieldset className="policy-fieldset">
+        <legend>{p.witnesses}</legend>
+        <p className="muted small">{p.witnessesIntro}</p>
+        {witnesses.length > 0 && (
+          <ul className="plain-list">
+            {witnesses.map((witness) => (
+              <li key={witness.key}>
+                <strong>{witness.name}</strong> <span className="muted small">{witness.url}</span>{' '}
+                <button
+                  type="button"
+                  className="button button-quiet"
+                  onClick={() => {
+                    setWitnesses((list) => list.filter((w) => w.key !== witness.key));
+                    setQuorum((k) => Math.min(k, witnesses.length - 1));
+                  }}
+                >
+                  {p.removeWitness(witness.name)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <TextField
+          label={p.witnessNameLabel}
+          value={newWitness.name}
+          onChange={(name) => setNewWitness((w) => ({ ...w, name }))}
+        />
+        <TextField
+          label={p.witnessUrlLabel}
+          type="url"
+          value={newWitness.url}
+          onChange={(url) => setNewWitness((w) => ({ ...w, url: url.trim() }))}
+          spellCheck={false}
+        />
+        <TextField
+          label={p.witnessKeyLabel}
+          hint={p.witnessKeyHint}
+          value={newWitness.key}
+          onChange={(key) => setNewWitness((w) => ({ ...w, key: key.trim() }))}
+          spellCheck={false}
+        />
+        <div className="actions">
+          <button
+            type="button"
+            className="button"
+            disabled={!newWitness.name.trim() || !newWitness.url || !newWitness.key}
+            onClick={() => {
+              setWitnesses((list) => [...list, { ...newWitness, name: newWitness.name.trim() }]);
+              setNewWitness({ name: '', url: '', key: '' });
+            }}
+          >
+            {p.addWitness}
+          </button>
+        </div>
+        <NumberField
+          label={p.witnessQuorumLabel}
+          value={quorum}
+          min={0}
+          max={witnesses.length}
+          onChange={setQuorum}
+        />
       </fieldset>
       {problem && <ErrorNotice message={problem} />}
       <div className="actions">

@@ -1,4 +1,4 @@
-import { SENSITIVITIES, type AccessPolicy, type Policy } from '@allmende/protocol';
+import { SENSITIVITIES, witnessPolicy, type AccessPolicy, type Policy } from '@allmende/protocol';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
 import { memberPath } from '../ui/paths.ts';
@@ -8,6 +8,7 @@ export function PolicyView({ policy, headingLevel = 3 }: { policy: Policy; headi
   const { t } = useI18n();
   const p = t.policies;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const { witnesses, quorum } = witnessPolicy(policy);
   return (
     <div className="policy">
       <Heading>{p.access}</Heading>
@@ -53,6 +54,23 @@ export function PolicyView({ policy, headingLevel = 3 }: { policy: Policy; headi
             </span>
           ))}
         </p>
+      )}
+      <Heading>{p.witnesses}</Heading>
+      {witnesses.length === 0 ? (
+        <p>{p.witnessesNone}</p>
+      ) : (
+        <>
+          <p>{p.witnessQuorum(quorum, witnesses.length)}</p>
+          <ul className="plain-list">
+            {witnesses.map((witness) => (
+              <li key={witness.key}>
+                <strong>{witness.name}</strong> <span className="muted small">{witness.url}</span>
+                <br />
+                <code className="hash">{witness.key}</code>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </div>
   );
