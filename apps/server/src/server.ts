@@ -3,6 +3,7 @@ import { decodeStatement, isStatementProblem } from '@allmende/protocol';
 import type { FastifyInstance } from 'fastify';
 import { type Config, type ConfigOverrides, formatListen, loadConfig } from './config/config.ts';
 import { type Database, openDatabase } from './db/database.ts';
+import { openAccess, type Access } from './access/index.ts';
 import { AppError } from './errors.ts';
 import { CoopRepository } from './coop/coop.repo.ts';
 import { CoopService, type FounderInput } from './coop/coop.service.ts';
@@ -24,6 +25,7 @@ export type Cooperative = {
   coop: CoopService;
   wiki: Wiki;
   desk: Desk;
+  access: Access;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
@@ -64,6 +66,14 @@ export async function openCooperative(
     }
     const wiki = await openWiki({ database, coop, log });
     const desk = await openDesk({ database, coop, log });
+    const access = await openAccess({
+      database,
+      coop,
+      tickets: desk.tickets,
+      ca: secrets.ca,
+      recorderCommand: config.recorderCommand,
+      onError: (error) => console.error('allmende: access:', (error as Error).message),
+    });
     return {
       config,
       database,
@@ -71,9 +81,11 @@ export async function openCooperative(
       coop,
       wiki,
       desk,
+      access,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
+        access.close();
         await log.close();
         await database.close();
       },
@@ -130,6 +142,7 @@ export async function startServer(
     coop: coop.coop,
     wiki: coop.wiki,
     desk: coop.desk,
+    access: coop.access,
     search: openSearch({ database: coop.database, desk: coop.desk, wiki: coop.wiki }),
     auth: {
       database: coop.database,

@@ -24,6 +24,8 @@ export type Config = {
   name: string;
   /** The longest a durable append waits for the checkpoint that covers it. */
   checkpointIntervalMs: number;
+  /** The session recorder that every SSH certificate forces (`force-command`). */
+  recorderCommand: string;
 };
 
 export const CONFIG_FILE = 'allmende.toml';
@@ -74,6 +76,18 @@ const SETTINGS = {
     key: 'checkpoint_interval_ms',
     fallback: 200,
   },
+  recorderCommand: {
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'one line without control characters' }),
+    env: 'ALLMENDE_RECORDER_COMMAND',
+    key: 'recorder_command',
+    fallback: 'allmende-recorder',
+  },
 } as const;
 
 type Setting = keyof typeof SETTINGS;
@@ -114,6 +128,7 @@ export async function loadConfig(
     url: pick('url') ?? `http://localhost:${listen.port}`,
     name: pick('name'),
     checkpointIntervalMs: pick('checkpointIntervalMs'),
+    recorderCommand: pick('recorderCommand'),
   };
 }
 

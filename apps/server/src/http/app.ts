@@ -7,6 +7,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { Access } from '../access/index.ts';
 import { coopRoutes } from '../coop/coop.routes.ts';
 import type { CoopService } from '../coop/coop.service.ts';
 import type { Desk } from '../desk/index.ts';
@@ -36,6 +37,7 @@ export type AppDependencies = {
   coop: CoopService;
   wiki: Wiki;
   desk: Desk;
+  access: Access;
   search: Search;
   auth: AuthDependencies;
   metrics: Metrics;
@@ -99,6 +101,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   deps.wiki.routes(app);
   deps.desk.routes(app);
+  deps.access.routes(app);
   deps.search.routes(app);
   opsRoutes(app, deps);
 

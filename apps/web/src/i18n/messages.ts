@@ -2,6 +2,7 @@ import type {
   GovernancePolicy,
   MemberKey,
   MissingConsent,
+  RevocationReason,
   Sensitivity,
   ServiceStatus,
   StatementType,
@@ -136,6 +137,15 @@ export type Messages = {
     ticketOpened: (ticket: number, title: string | undefined) => string;
     ticketClosed: (ticket: number, resolution: 'resolved' | 'closed') => string;
     ticketResolutions: Record<'resolved' | 'closed', string>;
+    accessRequested: (handle: string, host: string, login: string, minutes: number) => string;
+    accessApproved: (handle: string, request: number) => string;
+    accessDenied: (handle: string, request: number) => string;
+    accessWithdrawn: (handle: string, request: number) => string;
+    accessExpired: (request: number) => string;
+    caCreated: string;
+    certIssued: (serial: number, request: number, principal: string) => string;
+    certRevoked: (serial: number, request: number, reason: string) => string;
+    revocationReasons: Record<RevocationReason, string>;
     keyKinds: Record<MemberKey['kind'], string>;
     /** A label in quotation marks. */
     quote: (text: string) => string;
@@ -178,6 +188,21 @@ export type Messages = {
       private: string;
       digest: string;
       resolution: string;
+      login: string;
+      minutes: string;
+      command: string;
+      request: string;
+      requestDigest: string;
+      sshKey: string;
+      serial: string;
+      keyId: string;
+      principal: string;
+      validAfter: string;
+      validBefore: string;
+      approvals: string;
+      certificate: string;
+      certificateDigest: string;
+      caKey: string;
     };
   };
   /** Signing a statement: what the member sees before and while consenting. */
