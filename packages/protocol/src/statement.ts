@@ -186,10 +186,7 @@ export const AccessRequested = memberStatement(
   }),
 );
 /** A member other than the requester consents to a request by signing this. */
-export const AccessApproved = memberStatement(
-  'access.approved',
-  z.strictObject(RequestReference),
-);
+export const AccessApproved = memberStatement('access.approved', z.strictObject(RequestReference));
 /** A member other than the requester refuses a request; one denial closes it. */
 export const AccessDenied = memberStatement(
   'access.denied',
@@ -201,10 +198,7 @@ export const AccessWithdrawn = memberStatement(
   z.strictObject({ ...RequestReference, reason: humanText(1000, 'a reason').optional() }),
 );
 /** A request was neither approved nor denied in time (docs/consent.md, "Access"). */
-export const AccessExpired = coopStatement(
-  'access.expired',
-  z.strictObject({ request: LogIndex }),
-);
+export const AccessExpired = coopStatement('access.expired', z.strictObject({ request: LogIndex }));
 /** The cooperative's SSH certificate authority: the key hosts trust (`TrustedUserCAKeys`). */
 export const CaCreated = coopStatement('ca.created', z.strictObject({ key: SshPublicKeyLine }));
 /**

@@ -7,7 +7,12 @@ import {
   type StatementOf,
   type SubmittedStatement,
 } from '@allmende/protocol';
-import { parseCertificate, parsePublicKey, verifyCertificate, type SshCertificate } from '@allmende/ssh';
+import {
+  parseCertificate,
+  parsePublicKey,
+  verifyCertificate,
+  type SshCertificate,
+} from '@allmende/ssh';
 import { sha256 } from '@allmende/tlog';
 import type { MissingConsent } from './apply.ts';
 import { RuleViolation, type Rule } from './errors.ts';
@@ -115,10 +120,14 @@ export function accessConsent(state: CoopState, record: AccessRecord): AccessCon
   const stewardMet = stewards.length === 0 || counted.some((a) => stewards.includes(a.handle));
   const missing: string[] = [];
   if (counted.length < need) {
-    missing.push(`approvals by members other than ${record.requester}: ${counted.length} of ${need}`);
+    missing.push(
+      `approvals by members other than ${record.requester}: ${counted.length} of ${need}`,
+    );
   }
   if (!stewardMet) {
-    missing.push(`the approval of a steward or deputy of a service on ${record.host} (${stewards.join(', ')})`);
+    missing.push(
+      `the approval of a steward or deputy of a service on ${record.host} (${stewards.join(', ')})`,
+    );
   }
   return {
     satisfied: missing.length === 0,
@@ -138,7 +147,10 @@ function approvalCounts(state: CoopState, record: AccessRecord, approval: Access
 }
 
 /** Why a certificate that was issued must be revoked now, if it must. */
-export function revocationDue(state: CoopState, record: AccessRecord): RevocationReason | undefined {
+export function revocationDue(
+  state: CoopState,
+  record: AccessRecord,
+): RevocationReason | undefined {
   if (!record.certificate) return undefined;
   if (record.status === 'withdrawn') return 'withdrawn';
   const member = lookup(state.members, record.requester);
@@ -171,7 +183,10 @@ function requireDigest(record: AccessRecord, digest: string): void {
 
 function requirePending(record: AccessRecord): void {
   if (record.status !== 'pending') {
-    throw violation('access.not-pending', `request ${record.index} is ${record.status}, not pending`);
+    throw violation(
+      'access.not-pending',
+      `request ${record.index} is ${record.status}, not pending`,
+    );
   }
 }
 
@@ -236,7 +251,10 @@ export function planAccessStatement(
         throw violation('access.self-approval', `${actor} cannot approve their own request`);
       }
       if (record.approvals.some((a) => a.handle === actor)) {
-        throw violation('access.approved-twice', `${actor} has approved request ${record.index} already`);
+        throw violation(
+          'access.approved-twice',
+          `${actor} has approved request ${record.index} already`,
+        );
       }
       return {
         needs: [actorSigned],
@@ -263,7 +281,10 @@ export function planAccessStatement(
       const record = requireRecord(state, statement.body.request);
       requireDigest(record, statement.body.digest);
       if (actor !== record.requester) {
-        throw violation('access.requester', `only ${record.requester} withdraws request ${record.index}`);
+        throw violation(
+          'access.requester',
+          `only ${record.requester} withdraws request ${record.index}`,
+        );
       }
       if (record.status === 'withdrawn') {
         throw violation('access.not-pending', `request ${record.index} is withdrawn already`);
@@ -291,7 +312,9 @@ export const ACCESS_COOP_TYPES: ReadonlySet<string> = new Set([
   'cert.revoked',
 ]);
 
-export function isAccessCoopStatement(statement: { type: string }): statement is AccessCoopStatement {
+export function isAccessCoopStatement(statement: {
+  type: string;
+}): statement is AccessCoopStatement {
   return ACCESS_COOP_TYPES.has(statement.type);
 }
 
@@ -302,10 +325,7 @@ export function isAccessCoopStatement(statement: { type: string }): statement is
  *
  * @throws {RuleViolation} access.* (and member.inactive) for the first rule it breaks.
  */
-export function applyAccessStatement(
-  state: CoopState,
-  statement: AccessCoopStatement,
-): void {
+export function applyAccessStatement(state: CoopState, statement: AccessCoopStatement): void {
   const access = state.access;
   switch (statement.type) {
     case 'ca.created': {
@@ -370,22 +390,37 @@ function checkIssued(
   const member = activeMember(state, record.requester);
   if (!member) throw violation('member.inactive', `${record.requester} is no longer a member`);
   if (!member.keys.some((k) => k.id === record.key && k.revokedAt === null)) {
-    throw violation('access.key', `${record.key} is no longer a current key of ${record.requester}`);
+    throw violation(
+      'access.key',
+      `${record.key} is no longer a current key of ${record.requester}`,
+    );
   }
   const consent = accessConsent(state, record);
   const listed = new Set(body.approvals);
   const counted = consent.counted.filter((a) => listed.has(a.index));
   if (listed.size !== body.approvals.length || counted.length !== listed.size) {
-    throw violation('access.approvals', 'the certificate names approvals that do not count for its request');
+    throw violation(
+      'access.approvals',
+      'the certificate names approvals that do not count for its request',
+    );
   }
   if (counted.length < consent.need) {
-    throw violation('access.approvals', `approvals by members other than ${record.requester}: ${counted.length} of ${consent.need}`);
+    throw violation(
+      'access.approvals',
+      `approvals by members other than ${record.requester}: ${counted.length} of ${consent.need}`,
+    );
   }
   if (consent.stewards.length > 0 && !counted.some((a) => consent.stewards.includes(a.handle))) {
-    throw violation('access.steward', consent.missing.at(-1) ?? 'a steward of the host must approve');
+    throw violation(
+      'access.steward',
+      consent.missing.at(-1) ?? 'a steward of the host must approve',
+    );
   }
   if (body.serial <= state.access.lastSerial) {
-    throw violation('access.serial', `serial ${body.serial} is not above the last one, ${state.access.lastSerial}`);
+    throw violation(
+      'access.serial',
+      `serial ${body.serial} is not above the last one, ${state.access.lastSerial}`,
+    );
   }
   const expected = {
     keyId: accessKeyId(state.origin, record.index),
@@ -401,7 +436,10 @@ function checkIssued(
   const seconds = (Date.parse(body.validBefore) - Date.parse(body.validAfter)) / 1000;
   const allowed = Math.min(record.minutes, policy.maxCertificateMinutes) * 60;
   if (!(seconds > 0) || seconds > allowed) {
-    throw violation('access.duration', `valid for ${seconds} s, but at most ${allowed} s are allowed`);
+    throw violation(
+      'access.duration',
+      `valid for ${seconds} s, but at most ${allowed} s are allowed`,
+    );
   }
   checkCertificateFields(parseIssued(body.certificate), body, ca);
 }
@@ -410,9 +448,13 @@ function parseIssued(line: string): SshCertificate {
   try {
     return parseCertificate(line);
   } catch (error) {
-    throw new RuleViolation('access.certificate', `not a certificate: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new RuleViolation(
+      'access.certificate',
+      `not a certificate: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -430,7 +472,10 @@ function checkCertificateFields(
   if (cert.validPrincipals.length !== 1 || cert.validPrincipals[0] !== body.principal) {
     problems.push(`its principals are ${cert.validPrincipals.join(', ')}`);
   }
-  if (cert.validAfter !== seconds(body.validAfter) || cert.validBefore !== seconds(body.validBefore)) {
+  if (
+    cert.validAfter !== seconds(body.validAfter) ||
+    cert.validBefore !== seconds(body.validBefore)
+  ) {
     problems.push('its validity differs');
   }
   if (sshKeyId(cert.publicKey.blob) !== body.key) problems.push('it certifies another key');
@@ -465,8 +510,12 @@ export async function verifyIssuedCertificate(
   try {
     await verifyCertificate(cert, { caKey: parsePublicKey(state.access.ca), type: 'user' });
   } catch (error) {
-    throw new RuleViolation('access.certificate', `the CA's signature does not hold: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new RuleViolation(
+      'access.certificate',
+      `the CA's signature does not hold: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

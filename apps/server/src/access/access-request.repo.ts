@@ -55,7 +55,11 @@ export class AccessRequestRepository {
     serial: number,
     changes: { revoked_idx: number; revoke_reason: string },
   ): Promise<void> {
-    await trx.updateTable('access_certificates').set(changes).where('serial', '=', serial).execute();
+    await trx
+      .updateTable('access_certificates')
+      .set(changes)
+      .where('serial', '=', serial)
+      .execute();
   }
 
   async request(idx: number): Promise<AccessRequestRow | undefined> {
@@ -127,18 +131,15 @@ export class AccessRequestRepository {
     return row && certificateRow(row);
   }
 
-  /** Every revoked serial, and the log index of the latest revocation (0 if none). */
-  async revokedSerials(): Promise<{ serials: number[]; version: number }> {
+  /** Every revoked serial, in order. */
+  async revokedSerials(): Promise<{ serials: number[] }> {
     const rows = await this.#db
       .selectFrom('access_certificates')
-      .select(['serial', 'revoked_idx'])
+      .select('serial')
       .where('revoked_idx', 'is not', null)
       .orderBy('serial')
       .execute();
-    return {
-      serials: rows.map((r) => Number(r.serial)),
-      version: Math.max(0, ...rows.map((r) => Number(r.revoked_idx))),
-    };
+    return { serials: rows.map((r) => Number(r.serial)) };
   }
 }
 

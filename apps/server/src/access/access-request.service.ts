@@ -135,7 +135,11 @@ export class AccessService {
     await service.#writeRevocationList();
     // Removals, key revocations and withdrawals revoke certificates as soon as they are logged.
     service.#unsubscribe = options.coop.onStatement((statement) => {
-      if (['member.left', 'member.removed', 'key.revoked', 'access.withdrawn'].includes(statement.type)) {
+      if (
+        ['member.left', 'member.removed', 'key.revoked', 'access.withdrawn'].includes(
+          statement.type,
+        )
+      ) {
         service.#exclusive(() => service.#reconcile()).catch(service.#onError);
       }
     });
@@ -283,7 +287,8 @@ export class AccessService {
         if (record?.status !== 'pending') continue;
         await this.#coop.appendChecked(
           { actor: 'coop', type: 'access.expired', body: { request: row.idx } },
-          (trx, idx) => this.#repo.closeRequest(trx, row.idx, { status: 'expired', closed_idx: idx }),
+          (trx, idx) =>
+            this.#repo.closeRequest(trx, row.idx, { status: 'expired', closed_idx: idx }),
         );
         expired.push(row.idx);
       }
@@ -309,9 +314,13 @@ export class AccessService {
     }
     const publicKey = this.#sshKey(record.requester, record.key);
     if (!publicKey) {
-      throw new AppError('STATEMENT_REFUSED', `${record.key} is no longer a key of ${record.requester}`, {
-        rule: 'access.key',
-      });
+      throw new AppError(
+        'STATEMENT_REFUSED',
+        `${record.key} is no longer a key of ${record.requester}`,
+        {
+          rule: 'access.key',
+        },
+      );
     }
     const policy = accessPolicyForHost(state, record.host);
     const validAfter = Math.floor(this.#now().getTime() / 1000);
@@ -407,16 +416,21 @@ export class AccessService {
   async #revoke(record: AccessRecord, reason: RevocationReason): Promise<void> {
     const serial = record.certificate?.serial;
     if (serial === undefined) return;
+    // The KRL is made first, so that it is served the moment the revocation is committed.
+    const krl = await this.#revocationListWith([serial]);
     await this.#coop.appendChecked(
       { actor: 'coop', type: 'cert.revoked', body: { request: record.index, serial, reason } },
       async (trx, idx) => {
-        await this.#repo.revokeCertificate(trx, serial, { revoked_idx: idx, revoke_reason: reason });
+        await this.#repo.revokeCertificate(trx, serial, {
+          revoked_idx: idx,
+          revoke_reason: reason,
+        });
         if (reason !== 'withdrawn') {
           await this.#repo.closeRequest(trx, record.index, { status: 'revoked', closed_idx: idx });
         }
       },
     );
-    await this.#writeRevocationList();
+    this.#krl = krl;
     for (const listener of this.#revokedListeners) {
       try {
         listener(BigInt(serial));
@@ -427,9 +441,21 @@ export class AccessService {
   }
 
   async #writeRevocationList(): Promise<void> {
-    const { serials, version } = await this.#repo.revokedSerials();
-    const bytes = await this.#ca.revocationList(serials, version);
-    this.#krl = { bytes, etag: `"${encodeHex(sha256(bytes)).slice(0, 32)}"` };
+    this.#krl = await this.#revocationListWith([]);
+  }
+
+  /**
+   * The KRL of every revoked serial and `more`. Its version is the number of serials; ssh-keygen
+   * stamps each KRL with the time it made it, so the ETag is weak: it names the serials.
+   */
+  async #revocationListWith(more: readonly number[]): Promise<{ bytes: Uint8Array; etag: string }> {
+    const { serials } = await this.#repo.revokedSerials();
+    const all = [...new Set([...serials, ...more])].sort((a, b) => a - b);
+    const bytes = await this.#ca.revocationList(all, all.length);
+    const names = encodeHex(
+      sha256(new TextEncoder().encode(`${this.#ca.publicKey}\n${all.join(',')}`)),
+    );
+    return { bytes, etag: `W/"${names.slice(0, 32)}"` };
   }
 
   /** The CA is announced in the log once, before the first request it may certify. */
@@ -494,7 +520,11 @@ export class AccessService {
       code,
       message,
     });
-    if (typeof certificate !== 'string' || typeof host !== 'string' || typeof principal !== 'string') {
+    if (
+      typeof certificate !== 'string' ||
+      typeof host !== 'string' ||
+      typeof principal !== 'string'
+    ) {
       return refuse('ACCESS_CERT_INVALID', 'host, principal and certificate are text');
     }
     let cert: SshCertificate;
@@ -523,7 +553,10 @@ export class AccessService {
         ? await this.#repo.certificateBySerial(Number(cert.serial))
         : undefined;
     if (!row || row.digest !== encodeHex(sha256(cert.blob))) {
-      return refuse('ACCESS_CERT_UNKNOWN', `the CA issued no such certificate (serial ${cert.serial})`);
+      return refuse(
+        'ACCESS_CERT_UNKNOWN',
+        `the CA issued no such certificate (serial ${cert.serial})`,
+      );
     }
     const record = lookup(this.#coop.state.access.requests, String(row.request_idx));
     if (
@@ -646,10 +679,14 @@ export class AccessService {
       status = (await this.#tickets.ticket(undefined, id)).status;
     } catch (error) {
       if (error instanceof AppError && error.code === 'DESK_TICKET_NOT_FOUND') {
-        throw new AppError('STATEMENT_REFUSED', `there is no ticket #${id}: no ticket, no request`, {
-          rule: 'access.no-ticket',
-          cause: error,
-        });
+        throw new AppError(
+          'STATEMENT_REFUSED',
+          `there is no ticket #${id}: no ticket, no request`,
+          {
+            rule: 'access.no-ticket',
+            cause: error,
+          },
+        );
       }
       throw error;
     }

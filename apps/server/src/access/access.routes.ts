@@ -40,9 +40,7 @@ export function accessRoutes(app: FastifyInstance, access: AccessService): void 
       },
     },
     async (_request, reply) =>
-      reply
-        .header('content-type', 'text/plain; charset=utf-8')
-        .send(`${access.caPublicKey}\n`),
+      reply.header('content-type', 'text/plain; charset=utf-8').send(`${access.caPublicKey}\n`),
   );
 
   api.get(
@@ -56,7 +54,8 @@ export function accessRoutes(app: FastifyInstance, access: AccessService): void 
     async (request, reply) => {
       const { bytes, etag } = access.revocationList;
       reply.header('etag', etag).header('cache-control', 'no-cache');
-      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      const wanted = request.headers['if-none-match']?.split(',').map((tag) => tag.trim());
+      if (wanted?.includes(etag)) return reply.status(304).send();
       return reply
         .header('content-type', 'application/octet-stream')
         .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

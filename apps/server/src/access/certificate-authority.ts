@@ -65,7 +65,8 @@ export class CertificateAuthority {
         keyFile,
       ]);
       const [type, base64] = (await readFile(join(dir, 'key-cert.pub'), 'utf8')).trim().split(' ');
-      if (!type || !base64) throw new AppError('ACCESS_CA_FAILED', 'ssh-keygen wrote no certificate');
+      if (!type || !base64)
+        throw new AppError('ACCESS_CA_FAILED', 'ssh-keygen wrote no certificate');
       return `${type} ${base64}`;
     });
   }

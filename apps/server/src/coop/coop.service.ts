@@ -158,7 +158,9 @@ export class CoopService implements MemberDirectory {
   ): Promise<{ index: number }> {
     return this.#exclusive(async () => {
       const statement = { v: 1, time: this.#now().toISOString(), ...draft } as Statement;
-      refusing(() => applyStatement(structuredClone(this.#state), statement, this.#log.size, new Map()));
+      refusing(() =>
+        applyStatement(structuredClone(this.#state), statement, this.#log.size, new Map()),
+      );
       if (statement.type === 'cert.issued') {
         await verifyIssuedCertificate(this.#state, statement).catch((error: unknown) => {
           throw asRefusal(error);

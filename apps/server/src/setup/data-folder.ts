@@ -78,7 +78,17 @@ async function prepareCaKey(
   if (!exists) {
     const draft = `${keyFile}.new-${randomBytes(6).toString('hex')}`;
     try {
-      await sshKeygen(['-q', '-t', 'ed25519', '-N', '', '-C', `allmende-ca ${origin}`, '-f', draft]);
+      await sshKeygen([
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        '',
+        '-C',
+        `allmende-ca ${origin}`,
+        '-f',
+        draft,
+      ]);
       await chmod(draft, 0o600);
       // link, not rename: if another process made the key meanwhile, keep theirs.
       await link(draft, keyFile).catch((error: NodeJS.ErrnoException) => {
@@ -107,7 +117,7 @@ async function sshKeygen(args: string[]): Promise<string> {
     throw new AppError(
       'CONFIG_INVALID',
       code === 'ENOENT'
-        ? 'the SSH certificate authority needs OpenSSH\'s ssh-keygen (apt-get install openssh-client)'
+        ? "the SSH certificate authority needs OpenSSH's ssh-keygen (apt-get install openssh-client)"
         : `ssh-keygen ${args[0]} failed for the CA key: ${stderr?.trim() || (error as Error).message}`,
       { cause: error },
     );
