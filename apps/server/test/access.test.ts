@@ -34,7 +34,6 @@ import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
 
 const run = promisify(execFile);
 const HANDLES = ['ada', 'bo', 'cem', 'dana', 'eve'] as const;
-type Handle = (typeof HANDLES)[number];
 
 describe.each(DIALECTS)('access requests on %s', (dialect) => {
   let store: TestStore;
@@ -242,7 +241,7 @@ describe.each(DIALECTS)('access requests on %s', (dialect) => {
     const done = await approve('cem', pending);
     expect(done.status).toBe('issued');
     expect(done.certificate).toMatchObject({
-      serial: expect.any(Number),
+      serial: expect.any(Number) as unknown,
       keyId: accessKeyId(origin, pending.id),
       principal: 'root',
     });
@@ -377,7 +376,7 @@ describe.each(DIALECTS)('access requests on %s', (dialect) => {
     const reply = await answer('withdrawal', 'bo', withdrawn);
     expect(AccessRequest.parse(reply.body)).toMatchObject({
       status: 'withdrawn',
-      certificate: { revokeReason: 'withdrawn', revokedIndex: expect.any(Number) },
+      certificate: { revokeReason: 'withdrawn', revokedIndex: expect.any(Number) as unknown },
     });
     expect(await revokedByKrl(await krlFile(), withdrawnCert)).toBe(true);
     expect(revoked).toContain(BigInt(withdrawn.certificate!.serial));
@@ -397,7 +396,7 @@ describe.each(DIALECTS)('access requests on %s', (dialect) => {
           signature: await sshKeygenSign(
             keys.get('cem')!,
             namespace,
-            signedBytes(removal as unknown as SignedPart),
+            signedBytes(removal),
           ),
         },
       ],
