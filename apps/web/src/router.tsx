@@ -28,6 +28,8 @@ export type Route =
   | { page: 'desk' }
   | { page: 'desk-new' }
   | { page: 'ticket'; id: number }
+  | { page: 'access' }
+  | { page: 'access-request'; id: number }
   | { page: 'wiki' }
   | { page: 'wiki-page'; path: string }
   | { page: 'wiki-edit'; path: string }
@@ -52,6 +54,7 @@ const FIXED: Record<string, Route> = {
   '/policies': { page: 'policies' },
   '/desk': { page: 'desk' },
   '/desk/new': { page: 'desk-new' },
+  '/access': { page: 'access' },
   '/wiki': { page: 'wiki' },
   '/search': { page: 'search' },
 };
@@ -78,6 +81,10 @@ export function matchRoute(pathname: string): Route {
   // Invitation codes are opaque to the app: URL-safe text of a sensible length.
   const join = /^\/join\/([A-Za-z0-9_-]{8,200})$/.exec(path);
   if (join?.[1] !== undefined) return { page: 'join', code: join[1] };
+  const access = /^\/access\/([1-9][0-9]{0,15})$/.exec(path);
+  if (access?.[1] !== undefined && Number.isSafeInteger(Number(access[1]))) {
+    return { page: 'access-request', id: Number(access[1]) };
+  }
   const ticket = /^\/desk\/([1-9][0-9]{0,15})$/.exec(path);
   if (ticket?.[1] !== undefined && Number.isSafeInteger(Number(ticket[1]))) {
     return { page: 'ticket', id: Number(ticket[1]) };

@@ -1,4 +1,5 @@
 import type {
+  AccessStatus,
   GovernancePolicy,
   MemberKey,
   MissingConsent,
@@ -31,6 +32,7 @@ export type Messages = {
     account: string;
   };
   nav: {
+    access: string;
     log: string;
     services: string;
     members: string;
@@ -601,6 +603,53 @@ export type Messages = {
     };
   };
   /** The help desk: tickets, their queues and timeline. */
+  /** Access to the cooperative's hosts: requests, approvals, certificates. */
+  access: {
+    title: string;
+    intro: string;
+    fromCli: string;
+    show: string;
+    openOnly: string;
+    all: string;
+    none: string;
+    noneOpen: string;
+    statuses: Record<AccessStatus, string>;
+    titleOf: (id: string) => string;
+    summary: (requester: string, host: string, login: string, minutes: string) => string;
+    requestedBy: string;
+    whatIsRequested: string;
+    consent: string;
+    approvals: string;
+    noApprovals: string;
+    doesNotCount: string;
+    progress: (have: string, need: string) => string;
+    missing: string;
+    policy: (approvals: string, minutes: string) => string;
+    observer: string;
+    certificate: string;
+    serial: string;
+    keyId: string;
+    validFrom: string;
+    validUntil: string;
+    revoked: (reason: string) => string;
+    fetchWith: (id: string) => string;
+    deniedBy: (handle: string, reason: string | null) => string;
+    closedAt: (index: string) => string;
+    yourSay: string;
+    signInToApprove: string;
+    ownRequest: string;
+    alreadyApproved: string;
+    approveIntro: string;
+    approveButton: string;
+    denyToggle: string;
+    denyIntro: string;
+    denyReason: string;
+    denyButton: string;
+    withdrawIntro: string;
+    withdrawButton: string;
+    ticketHeading: string;
+    ticketNone: string;
+  };
   desk: {
     title: string;
     intro: string;
