@@ -13,7 +13,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AccessService } from './access-request.service.ts';
 
-const RequestId = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+// A request's number is the log index of its access.requested: digits only, no "1e3" or " 1".
+const RequestId = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, { message: 'an access request is named by its log index' })
+    .transform(Number)
+    .refine(Number.isSafeInteger, { message: 'an access request is named by its log index' }),
+});
 const refusals = {
   400: ErrorBody,
   404: ErrorBody,
