@@ -222,6 +222,15 @@ describe.each(DIALECTS)('access requests on %s', (dialect) => {
     return (await server.log.entries(start, server.log.size)).map((e) => e.statement);
   }
 
+  it('writes nothing for a refused first request, not even the CA', async () => {
+    const size = server.log.size;
+    const statement = await signed('bo', 'access.requested', requestBody({ host: 'nope' }));
+    const reply = await call('POST', '/api/access/requests', statement);
+    expect(errorOf(reply)).toMatchObject({ code: 'STATEMENT_REFUSED', rule: 'host.unknown' });
+    expect(server.log.size).toBe(size);
+    expect(server.coop.state.access.ca).toBeNull();
+  });
+
   it('certifies a request once two others approve it, as ssh-keygen -L shows', async () => {
     const start = server.log.size;
     const pending = await requestAccess();
@@ -393,11 +402,7 @@ describe.each(DIALECTS)('access requests on %s', (dialect) => {
         {
           kind: 'ssh' as const,
           signer: 'cem',
-          signature: await sshKeygenSign(
-            keys.get('cem')!,
-            namespace,
-            signedBytes(removal),
-          ),
+          signature: await sshKeygenSign(keys.get('cem')!, namespace, signedBytes(removal)),
         },
       ],
     } as SubmittedStatement;

@@ -15,12 +15,15 @@ import {
   type SubmittedStatement,
 } from '@allmende/protocol';
 import {
+  RuleViolation,
   accessConsent,
   accessKeyId,
   accessPolicyForHost,
+  evaluateStatement,
   lookup,
   requestDigest,
   revocationDue,
+  verifySignatures,
   type AccessRecord,
   type CoopState,
 } from '@allmende/rules';
@@ -133,21 +136,19 @@ export class AccessService {
     }
     await service.#exclusive(() => service.#reconcile());
     await service.#writeRevocationList();
-    // Removals, key revocations and withdrawals revoke certificates as soon as they are logged.
-    service.#unsubscribe = options.coop.onStatement((statement) => {
-      if (
-        ['member.left', 'member.removed', 'key.revoked', 'access.withdrawn'].includes(
-          statement.type,
-        )
-      ) {
-        service.#exclusive(() => service.#reconcile()).catch(service.#onError);
-      }
-    });
+    // Removals, key revocations and withdrawals revoke certificates as soon as they are logged;
+    // a changed policy or service may complete a request's approvals.
+    service.#unsubscribe = options.coop.onStatement(() => service.reconcileSoon());
     return service;
   }
 
   close(): void {
     this.#unsubscribe();
+  }
+
+  /** Revokes what must be revoked and issues what is approved, after the work under way. */
+  reconcileSoon(): void {
+    this.#exclusive(() => this.#reconcile()).catch(this.#onError);
   }
 
   /** The CA's public key line, for hosts' `TrustedUserCAKeys`. */
@@ -176,6 +177,8 @@ export class AccessService {
   request(statement: SubmittedAccessRequest): Promise<AccessRequest> {
     return this.#exclusive(async () => {
       await this.#requireOpenTicket(statement.body.ticket);
+      // Checked before the CA is announced, so that a refused first request writes nothing.
+      await this.#precheck(statement);
       await this.#announceCa();
       const { body } = statement;
       const digest = requestDigest(statement);
@@ -201,7 +204,7 @@ export class AccessService {
           deny_reason: null,
         }),
       );
-      await this.#issueIfApproved(index);
+      await this.#issueOrReport(index);
       return this.#viewOf(index);
     });
   }
@@ -221,7 +224,7 @@ export class AccessService {
           at: this.#now().toISOString(),
         }),
       );
-      await this.#issueIfApproved(id);
+      await this.#issueOrReport(id);
       return this.#viewOf(id);
     });
   }
@@ -296,10 +299,26 @@ export class AccessService {
     });
   }
 
-  async #issueIfApproved(id: number): Promise<void> {
+  /**
+   * Issues the certificate of an approved request. The approval that completed it is in the log
+   * already: if the CA fails now, the failure is reported and the next reconciliation retries.
+   */
+  async #issueOrReport(id: number): Promise<void> {
     const record = lookup(this.#coop.state.access.requests, String(id));
     if (record?.status === 'pending' && accessConsent(this.#coop.state, record).satisfied) {
-      await this.#issue(record);
+      await this.#issue(record).catch(this.#onError);
+    }
+  }
+
+  /** The rules' verdict on a member's access statement, before anything is appended. */
+  async #precheck(statement: SubmittedStatement): Promise<void> {
+    try {
+      const signers = await verifySignatures(this.#coop.state, statement);
+      const [missing] = evaluateStatement(this.#coop.state, statement, signers).missing;
+      if (missing) throw new RuleViolation(missing.rule, missing.text);
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error;
+      throw new AppError('STATEMENT_REFUSED', error.message, { rule: error.rule, cause: error });
     }
   }
 
@@ -402,13 +421,18 @@ export class AccessService {
     }
   }
 
-  /** Revokes every issued certificate that a withdrawal, departure or key revocation ended. */
+  /**
+   * Revokes every issued certificate that a withdrawal, departure or key revocation ended, and
+   * issues those of pending requests whose approvals meet the policy now.
+   */
   async #reconcile(): Promise<void> {
     const now = this.#now().toISOString();
     for (const record of Object.values(this.#coop.state.access.requests)) {
       const reason = revocationDue(this.#coop.state, record);
       if (reason && record.certificate && record.certificate.validBefore > now) {
         await this.#revoke(record, reason);
+      } else if (record.status === 'pending') {
+        await this.#issueOrReport(record.index);
       }
     }
   }

@@ -73,6 +73,7 @@ export async function openAccess(deps: AccessDependencies): Promise<Access> {
   const onError = deps.onError ?? (() => {});
   const timer = setInterval(() => {
     service.expireRequests().catch(onError);
+    service.reconcileSoon();
   }, EXPIRY_CHECK_MS);
   timer.unref();
   return {

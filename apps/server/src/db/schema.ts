@@ -4,12 +4,7 @@ import type { DeskTables } from '../desk/desk.schema.ts';
 import type { WikiTables } from '../wiki/wiki.schema.ts';
 
 /** The database as Kysely sees it. Integers fit in a JS number (indexes stay below 2^53). */
-export type Schema = LogTables &
-  CoopTables &
-  AuthTables &
-  WikiTables &
-  DeskTables &
-  AccessTables;
+export type Schema = LogTables & CoopTables & AuthTables & WikiTables & DeskTables & AccessTables;
 
 type LogTables = {
   log_entries: { idx: number; entry: Uint8Array };
