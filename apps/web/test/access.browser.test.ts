@@ -246,7 +246,9 @@ describe('access in the browser', () => {
     await page.getByRole('status').filter({ hasText: 'Zertifikat ausgestellt' }).waitFor();
     await page.goto(`${base}/access`);
     await page.getByRole('heading', { level: 1, name: 'Zugang zu Servern' }).waitFor();
-    await page.getByRole('button', { name: 'Alle' }).click();
+    await page.getByRole('button', { name: 'Verfallen', exact: true }).click();
+    await page.getByText('Kein Antrag ist in diesem Zustand.').waitFor();
+    await page.getByRole('button', { name: 'Alle', exact: true }).click();
     await page.getByRole('link', { name: 'bo beantragt root auf h1 für 30 Minuten' }).waitFor();
   });
 });

@@ -1,4 +1,4 @@
-import type { AccessRequest } from '@allmende/protocol';
+import { ACCESS_STATUSES, type AccessRequest, type AccessStatus } from '@allmende/protocol';
 import { useState } from 'react';
 import { fetchAccessRequests } from '../api/access.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -13,10 +13,19 @@ export function AccessPage() {
   const { t } = useI18n();
   const a = t.access;
   useDocumentTitle(a.title);
-  const [all, setAll] = useState(false);
-  const requests = useApi(all ? 'access:all' : 'access:open', (signal) =>
-    fetchAccessRequests({ open: !all }, signal),
+  // Open (waiting or valid now), one status, or all.
+  const [shown, setShown] = useState<'open' | 'all' | AccessStatus>('open');
+  const requests = useApi(`access:${shown}`, (signal) =>
+    fetchAccessRequests(
+      shown === 'open' ? { open: true } : shown === 'all' ? {} : { status: shown },
+      signal,
+    ),
   );
+  const choices: { value: typeof shown; label: string }[] = [
+    { value: 'open', label: a.openOnly },
+    ...ACCESS_STATUSES.map((status) => ({ value: status, label: a.statuses[status] })),
+    { value: 'all', label: a.all },
+  ];
   return (
     <>
       <h1>{a.title}</h1>
@@ -24,18 +33,22 @@ export function AccessPage() {
       <p className="muted small">
         <code>{a.fromCli}</code>
       </p>
-      <div className="segmented" role="group" aria-label={a.show}>
-        <button type="button" aria-pressed={!all} onClick={() => setAll(false)}>
-          {a.openOnly}
-        </button>
-        <button type="button" aria-pressed={all} onClick={() => setAll(true)}>
-          {a.all}
-        </button>
+      <div className="segmented segmented-wrap" role="group" aria-label={a.show}>
+        {choices.map((choice) => (
+          <button
+            key={choice.value}
+            type="button"
+            aria-pressed={shown === choice.value}
+            onClick={() => setShown(choice.value)}
+          >
+            {choice.label}
+          </button>
+        ))}
       </div>
       <Loaded state={requests.state} onRetry={requests.reload}>
         {({ requests: list }) =>
           list.length === 0 ? (
-            <p>{all ? a.none : a.noneOpen}</p>
+            <p>{shown === 'open' ? a.noneOpen : shown === 'all' ? a.none : a.noneInStatus}</p>
           ) : (
             <AccessRequestList requests={list} />
           )

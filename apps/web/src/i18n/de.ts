@@ -750,6 +750,7 @@ export const de: Messages = {
     all: 'Alle',
     none: 'Bisher hat niemand Zugang beantragt.',
     noneOpen: 'Kein Antrag wartet oder gilt gerade.',
+    noneInStatus: 'Kein Antrag ist in diesem Zustand.',
     statuses: {
       pending: 'Wartet auf Befürwortung',
       issued: 'Zertifikat ausgestellt',

@@ -718,6 +718,7 @@ export const en: Messages = {
     all: 'All',
     none: 'Nobody has asked for access yet.',
     noneOpen: 'No request is waiting or valid now.',
+    noneInStatus: 'No request is in this state.',
     statuses: {
       pending: 'Waiting for approval',
       issued: 'Certificate issued',

@@ -613,6 +613,7 @@ export type Messages = {
     all: string;
     none: string;
     noneOpen: string;
+    noneInStatus: string;
     statuses: Record<AccessStatus, string>;
     titleOf: (id: string) => string;
     summary: (requester: string, host: string, login: string, minutes: string) => string;
