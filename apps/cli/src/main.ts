@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_CODES, type Command } from './cli.ts';
+import { ACCESS_COMMANDS } from './commands/access.ts';
 import { COOP_COMMANDS } from './commands/coop.ts';
 import { HOST_COMMANDS } from './commands/host.ts';
 import { KEY_COMMANDS } from './commands/key.ts';
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   ...KEY_COMMANDS,
   ...POLICY_COMMANDS,
   ...WITNESS_COMMANDS,
+  ...ACCESS_COMMANDS,
 };
 
 function usage(names: readonly string[]): string {

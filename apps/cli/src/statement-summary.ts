@@ -110,6 +110,36 @@ async function describe(
         }),
       ];
     }
+    case 'access.requested': {
+      const b = part.body;
+      return [
+        `${actor} requests access to the host ${b.host} as ${b.login} for ${b.minutes} minutes`,
+        ...fields({
+          ticket: `#${b.ticket}`,
+          reason: b.reason,
+          command: b.command ?? '(an interactive session)',
+          key: `ssh-ed25519 ${b.key} (to be certified)`,
+        }),
+        '  (the reason and the command go into the public log)',
+      ];
+    }
+    case 'access.approved':
+      return [
+        `${actor} approves access request ${part.body.request}`,
+        `  request digest: ${part.body.digest}`,
+      ];
+    case 'access.denied':
+      return [
+        `${actor} denies access request ${part.body.request}`,
+        `  request digest: ${part.body.digest}`,
+        ...reason(part.body.reason),
+      ];
+    case 'access.withdrawn':
+      return [
+        `${actor} withdraws access request ${part.body.request} (a certificate issued for it is revoked)`,
+        `  request digest: ${part.body.digest}`,
+        ...reason(part.body.reason),
+      ];
   }
 }
 

@@ -62,7 +62,7 @@ describe('parseStatementDocument', () => {
     expect(() =>
       parseStatementDocument(JSON.stringify({ ...part, type: 'member.crowned' }), 'f.json'),
     ).toThrow(
-      /f\.json has an unknown statement type "member\.crowned" \(known: member\.admitted, .*host\.updated\)/,
+      /f\.json has an unknown statement type "member\.crowned" \(known: member\.admitted, .*host\.updated, access\.requested, .*\)/,
     );
     expect(() =>
       parseStatementDocument(JSON.stringify({ ...part, type: 'coop.founded' }), 'f.json'),

@@ -3,6 +3,7 @@ import { decodeStatement, isStatementProblem } from '@allmende/protocol';
 import type { FastifyInstance } from 'fastify';
 import { type Config, type ConfigOverrides, formatListen, loadConfig } from './config/config.ts';
 import { type Database, openDatabase } from './db/database.ts';
+import { openAccess, type Access } from './access/index.ts';
 import { AppError } from './errors.ts';
 import { CoopRepository } from './coop/coop.repo.ts';
 import { CoopService, type FounderInput } from './coop/coop.service.ts';
@@ -31,6 +32,7 @@ export type Cooperative = {
   /** Mail out: notifications and visitors' links, through config.smtpRelay. */
   outbox: MailOutbox;
   witnesses: Witnesses;
+  access: Access;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
@@ -92,6 +94,14 @@ export async function openCooperative(
       url: config.url,
     });
     const witnesses = await openWitnesses({ database, coop, log, metrics });
+    const access = await openAccess({
+      database,
+      coop,
+      tickets: desk.tickets,
+      ca: secrets.ca,
+      recorderCommand: config.recorderCommand,
+      onError: (error) => console.error('allmende: access:', (error as Error).message),
+    });
     return {
       config,
       database,
@@ -101,10 +111,12 @@ export async function openCooperative(
       desk,
       outbox,
       witnesses,
+      access,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
         witnesses.close();
+        access.close();
         await desk.notifier.idle();
         await outbox.close();
         await log.close();
@@ -169,6 +181,7 @@ export async function startServer(
     wiki: coop.wiki,
     desk: coop.desk,
     witnesses: coop.witnesses,
+    access: coop.access,
     search: openSearch({ database: coop.database, desk: coop.desk, wiki: coop.wiki }),
     auth: {
       database: coop.database,

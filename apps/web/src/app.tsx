@@ -1,4 +1,6 @@
 import { useEffect, useRef } from 'react';
+import { AccessPage } from './access/access-page.tsx';
+import { AccessRequestPage } from './access/access-request-page.tsx';
 import { AccountPage } from './account/account-page.tsx';
 import { LoginPage } from './account/login-page.tsx';
 import { useSession } from './auth/session.tsx';
@@ -57,6 +59,8 @@ const SECTIONS: Record<Page, Section | null> = {
   'desk-new': 'desk',
   'desk-confirm': 'desk',
   ticket: 'desk',
+  access: 'access',
+  'access-request': 'access',
   wiki: 'wiki',
   'wiki-page': 'wiki',
   'wiki-edit': 'wiki',
@@ -70,6 +74,7 @@ const SECTIONS: Record<Page, Section | null> = {
 const PUBLIC_SECTIONS: Section[] = [
   'services',
   'desk',
+  'access',
   'wiki',
   'search',
   'members',
@@ -181,6 +186,10 @@ function PageFor({ route }: { route: Route }) {
       return <ConfirmTicketPage key={route.code} code={route.code} />;
     case 'ticket':
       return <TicketPage key={route.id} id={route.id} />;
+    case 'access':
+      return <AccessPage />;
+    case 'access-request':
+      return <AccessRequestPage key={route.id} id={route.id} />;
     case 'search':
       return <SearchPage />;
     case 'wiki':

@@ -34,6 +34,13 @@ describe('matchRoute', () => {
     expect(matchRoute(`/desk/confirm/${code}`)).toEqual({ page: 'desk-confirm', code });
   });
 
+  it('reads access requests by their log index', () => {
+    expect(matchRoute('/access')).toEqual({ page: 'access' });
+    expect(matchRoute('/access/42')).toEqual({ page: 'access-request', id: 42 });
+    expect(matchRoute('/access/0')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/access/x1')).toEqual({ page: 'not-found' });
+  });
+
   it('reads wiki pages and their views after /-/', () => {
     expect(matchRoute('/wiki')).toEqual({ page: 'wiki' });
     expect(matchRoute('/wiki/services/mail')).toEqual({ page: 'wiki-page', path: 'services/mail' });

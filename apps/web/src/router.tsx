@@ -29,6 +29,8 @@ export type Route =
   | { page: 'desk-new' }
   | { page: 'desk-confirm'; code: string }
   | { page: 'ticket'; id: number }
+  | { page: 'access' }
+  | { page: 'access-request'; id: number }
   | { page: 'wiki' }
   | { page: 'wiki-page'; path: string }
   | { page: 'wiki-edit'; path: string }
@@ -53,6 +55,7 @@ const FIXED: Record<string, Route> = {
   '/policies': { page: 'policies' },
   '/desk': { page: 'desk' },
   '/desk/new': { page: 'desk-new' },
+  '/access': { page: 'access' },
   '/wiki': { page: 'wiki' },
   '/search': { page: 'search' },
 };
@@ -82,6 +85,10 @@ export function matchRoute(pathname: string): Route {
   // The code from a visitor's mailed link; the API checks it.
   const confirm = /^\/desk\/confirm\/([A-Za-z0-9_-]{20,100})$/.exec(path);
   if (confirm?.[1] !== undefined) return { page: 'desk-confirm', code: confirm[1] };
+  const access = /^\/access\/([1-9][0-9]{0,15})$/.exec(path);
+  if (access?.[1] !== undefined && Number.isSafeInteger(Number(access[1]))) {
+    return { page: 'access-request', id: Number(access[1]) };
+  }
   const ticket = /^\/desk\/([1-9][0-9]{0,15})$/.exec(path);
   if (ticket?.[1] !== undefined && Number.isSafeInteger(Number(ticket[1]))) {
     return { page: 'ticket', id: Number(ticket[1]) };

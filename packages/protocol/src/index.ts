@@ -1,3 +1,4 @@
+export * from './access-api.ts';
 export * from './age.ts';
 export * from './coop.ts';
 export * from './coop-api.ts';

@@ -14,6 +14,7 @@ import {
   Policy,
   Sensitivity,
   ServiceAddress,
+  SshPublicKeyLine,
   ServiceSlug,
   ServiceStatus,
   StatementSignature,
@@ -138,6 +139,106 @@ export const TicketClosed = coopStatement(
 /** Statements the server makes on its own authority: they change nothing in the cooperative. */
 const COOP_STATEMENTS = [Notice, TicketOpened, TicketClosed] as const;
 
+// --- Access: requests, approvals and the certificates the CA issues (docs/consent.md) --------
+
+const LogIndex = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { message: 'a SHA-256 digest in hex' });
+/** Whole seconds in UTC, as OpenSSH certificates count validity. */
+const CertificateTime = z.iso.datetime({ offset: false, precision: 0 });
+
+/** A login on a host, as a certificate's principal: a POSIX user name such as `root`. */
+export const Login = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, {
+  message: 'a login is a user name on the host: lowercase letters, digits, "_" or "-", e.g. root',
+});
+/** An SSH key by its fingerprint, as `ssh-keygen -l` prints it. */
+export const SshFingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, {
+  message: 'an SSH key fingerprint, "SHA256:" and 43 base64 characters',
+});
+/** The longest access anyone may request; the policy of the host usually allows less. */
+export const MAX_ACCESS_MINUTES = 24 * 60;
+export const MAX_ACCESS_COMMAND_CHARS = 2000;
+
+/** Which request an approval, denial or withdrawal answers: its log entry and its signed part. */
+const RequestReference = {
+  /** The log index of the `access.requested` entry. */
+  request: LogIndex,
+  /** SHA-256 (hex) of the request's signed part: what was approved, exactly. */
+  digest: Sha256Hex,
+};
+
+/**
+ * A member asks for access to a host: as `login`, for `minutes`, for a ticket, for a reason,
+ * optionally for one command only, with one of their current SSH keys (by its fingerprint) to
+ * be certified. Reason and command are public, as everything in the log.
+ */
+export const AccessRequested = memberStatement(
+  'access.requested',
+  z.strictObject({
+    host: HostName,
+    login: Login,
+    minutes: z.number().int().min(1).max(MAX_ACCESS_MINUTES),
+    ticket: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    reason: humanText(1000, 'a reason').regex(/\S/, { message: 'a request needs a reason' }),
+    command: humanText(MAX_ACCESS_COMMAND_CHARS, 'a command')
+      .regex(/\S/, { message: 'a command is not empty' })
+      .optional(),
+    key: SshFingerprint,
+  }),
+);
+/** A member other than the requester consents to a request by signing this. */
+export const AccessApproved = memberStatement('access.approved', z.strictObject(RequestReference));
+/** A member other than the requester refuses a request; one denial closes it. */
+export const AccessDenied = memberStatement(
+  'access.denied',
+  z.strictObject({ ...RequestReference, reason: humanText(1000, 'a reason').optional() }),
+);
+/** The requester takes a request back; a certificate issued for it is revoked. */
+export const AccessWithdrawn = memberStatement(
+  'access.withdrawn',
+  z.strictObject({ ...RequestReference, reason: humanText(1000, 'a reason').optional() }),
+);
+/** A request was neither approved nor denied in time (docs/consent.md, "Access"). */
+export const AccessExpired = coopStatement('access.expired', z.strictObject({ request: LogIndex }));
+/** The cooperative's SSH certificate authority: the key hosts trust (`TrustedUserCAKeys`). */
+export const CaCreated = coopStatement('ca.created', z.strictObject({ key: SshPublicKeyLine }));
+/**
+ * The CA certified a requested key once its approvals met the policy. The certificate holds no
+ * secret: it stands here whole, so that anyone can check it against the request, its approvals
+ * and the CA of `ca.created`.
+ */
+export const CertIssued = coopStatement(
+  'cert.issued',
+  z.strictObject({
+    request: LogIndex,
+    /** The log indexes of the approvals that met the policy. */
+    approvals: z.array(LogIndex).max(32),
+    serial: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    keyId: z.string().min(1).max(300),
+    principal: Login,
+    validAfter: CertificateTime,
+    validBefore: CertificateTime,
+    /** The certified key's fingerprint, as `ssh-keygen -l` prints it. */
+    key: SshFingerprint,
+    /** SHA-256 (hex) of the certificate's blob. */
+    digest: Sha256Hex,
+    /** The certificate, as `ssh-keygen -s` wrote it to `*-cert.pub`, without its comment. */
+    certificate: z.string().min(1).max(4096),
+  }),
+);
+/** A certificate no longer holds: its serial is in the KRL that hosts fetch. */
+export const CertRevoked = coopStatement(
+  'cert.revoked',
+  z.strictObject({
+    request: LogIndex,
+    serial: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    reason: z.enum(['withdrawn', 'member-left', 'member-removed', 'key-revoked']),
+  }),
+);
+export type RevocationReason = z.infer<typeof CertRevoked>['body']['reason'];
+
+/** The server's own statements about access: checked by the rules like members' statements. */
+const ACCESS_COOP_STATEMENTS = [AccessExpired, CaCreated, CertIssued, CertRevoked] as const;
+
 const Reason = humanText(1000, 'a reason');
 
 export const MemberAdmitted = memberStatement(
@@ -247,11 +348,16 @@ const MEMBER_STATEMENTS = [
   StewardAway,
   HostAdded,
   HostUpdated,
+  AccessRequested,
+  AccessApproved,
+  AccessDenied,
+  AccessWithdrawn,
 ] as const;
 
 export const Statement = z.discriminatedUnion('type', [
   CoopFounded,
   ...COOP_STATEMENTS,
+  ...ACCESS_COOP_STATEMENTS,
   ...MEMBER_STATEMENTS,
 ]);
 export type Statement = z.infer<typeof Statement>;

@@ -6,6 +6,7 @@ import {
   type StatementOf,
   type SubmittedStatement,
 } from '@allmende/protocol';
+import { applyAccessStatement, isAccessCoopStatement, planAccessStatement } from './access.ts';
 import { RuleViolation, type Rule } from './errors.ts';
 import type { Signers } from './signatures.ts';
 import {
@@ -79,7 +80,12 @@ export function applyStatement(
   if (statement.type === 'coop.founded') {
     throw new RuleViolation('statement.genesis', 'coop.founded can only be the first entry');
   }
-  // The server's own statements (notices, tickets) change nothing in the cooperative.
+  // The server's own statements about access follow the rules of access.ts; the others
+  // (notices, tickets) change nothing in the cooperative.
+  if (isAccessCoopStatement(statement)) {
+    applyAccessStatement(state, statement);
+    return;
+  }
   if (!isMemberStatement(statement)) return;
   const { needs, commit } = plan(state, statement, signers);
   const unmet = needs.find((n) => !n.met);
@@ -353,6 +359,11 @@ function plan(state: CoopState, statement: SubmittedStatement, signers: Signers)
         },
       };
     }
+    case 'access.requested':
+    case 'access.approved':
+    case 'access.denied':
+    case 'access.withdrawn':
+      return planAccessStatement(state, statement, signers);
     case 'host.updated': {
       const { name, ...changes } = statement.body;
       const host = lookup(state.hosts, name);

@@ -34,6 +34,23 @@ export const RULES = [
   'steward.role',
   'host.name-taken',
   'host.unknown',
+  'access.no-ticket',
+  'access.ticket-closed',
+  'access.key',
+  'access.duration',
+  'access.not-pending',
+  'access.digest',
+  'access.self-approval',
+  'access.approved-twice',
+  'access.requester',
+  'access.approvals',
+  'access.steward',
+  'access.no-ca',
+  'access.ca-exists',
+  'access.serial',
+  'access.certificate',
+  'access.not-issued',
+  'access.revocation-reason',
 ] as const;
 export type Rule = (typeof RULES)[number];
 

@@ -2,6 +2,20 @@
 // statements build, the consent each statement needs, and the check of its signatures. The
 // server applies them before it appends; anyone replaying the log applies them again.
 
+export {
+  accessConsent,
+  accessKeyId,
+  emptyAccess,
+  isAccessCoopStatement,
+  requestDigest,
+  revocationDue,
+  stewardsOfHost,
+  verifyIssuedCertificate,
+  type AccessApproval,
+  type AccessConsentReport,
+  type AccessRecord,
+  type AccessState,
+} from './access.ts';
 export { RULES, RuleViolation, type Rule } from './errors.ts';
 export {
   accessPolicyForHost,

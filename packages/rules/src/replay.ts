@@ -1,4 +1,5 @@
 import { isMemberStatement, type Statement } from '@allmende/protocol';
+import { verifyIssuedCertificate } from './access.ts';
 import { applyStatement, checkGenesis } from './apply.ts';
 import { RuleViolation } from './errors.ts';
 import { verifySignatures, type Signers } from './signatures.ts';
@@ -36,6 +37,7 @@ export async function replayStatements(
       const signers = isMemberStatement(statement)
         ? await verifySignatures(state, statement)
         : NO_SIGNERS;
+      if (statement.type === 'cert.issued') await verifyIssuedCertificate(state, statement);
       applyStatement(state, statement, index, signers);
       next = index + 1;
     } catch (error) {

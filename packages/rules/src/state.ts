@@ -9,6 +9,7 @@ import type {
   StewardRole,
 } from '@allmende/protocol';
 import { sha256 } from '@allmende/tlog';
+import { emptyAccess, type AccessState } from './access.ts';
 
 /**
  * The cooperative as the log has made it so far: members and their keys, services and their
@@ -27,6 +28,8 @@ export type CoopState = {
   hosts: Record<string, HostRecord>;
   /** Every key ever held, by key ID, and its holder: a key belongs to one member for good. */
   keyHolders: Record<string, string>;
+  /** The CA, and the access requests that are still alive (access.ts). */
+  access: AccessState;
 };
 
 export type KeyRecord = { id: string; key: MemberKey; addedAt: number; revokedAt: number | null };
@@ -158,6 +161,7 @@ export function foundedState(genesis: StatementOf<'coop.founded'>): CoopState {
     services: {},
     hosts: {},
     keyHolders: {},
+    access: emptyAccess(),
   };
   for (const founder of founders) {
     state.members[founder.handle] = newMember(founder.handle, founder.name, founder.keys, 0);

@@ -206,13 +206,6 @@ export const PROPOSAL_COMMANDS: Record<string, Command> = {
     args: 1,
     run: (values, [id = '']) => signProposal(values, id),
   },
-  approve: {
-    synopsis: `approve ID ${SIGN_PROPOSAL_SYNOPSIS}`,
-    summary: 'the same as proposal sign',
-    options: SIGN_PROPOSAL,
-    args: 1,
-    run: (values, [id = '']) => signProposal(values, id),
-  },
   'proposal withdraw': {
     synopsis: 'proposal withdraw ID [--server URL] [--json]',
     summary: 'withdraw a proposal you made',

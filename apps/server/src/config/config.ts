@@ -30,6 +30,8 @@ export type Config = {
   mailDomain: string;
   /** The SMTP relay for outgoing mail (smtp:// or smtps:// URL), or undefined: no mail out. */
   smtpRelay: string | undefined;
+  /** The session recorder that every SSH certificate forces (`force-command`). */
+  recorderCommand: string;
 };
 
 export const CONFIG_FILE = 'allmende.toml';
@@ -115,6 +117,18 @@ const SETTINGS = {
     key: 'smtp_relay',
     fallback: undefined,
   },
+  recorderCommand: {
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'one line without control characters' }),
+    env: 'ALLMENDE_RECORDER_COMMAND',
+    key: 'recorder_command',
+    fallback: 'allmende-recorder',
+  },
 } as const;
 
 type Setting = keyof typeof SETTINGS;
@@ -160,6 +174,7 @@ export async function loadConfig(
     mailListen: mailListen === 'off' ? undefined : mailListen,
     mailDomain: pick('mailDomain') ?? new URL(url).hostname,
     smtpRelay: pick('smtpRelay'),
+    recorderCommand: pick('recorderCommand'),
   };
 }
 

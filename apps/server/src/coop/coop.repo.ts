@@ -1,4 +1,4 @@
-import type { CoopState } from '@allmende/rules';
+import { emptyAccess, type CoopState } from '@allmende/rules';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
@@ -34,7 +34,11 @@ export class CoopRepository {
       .select('state')
       .where('id', '=', 1)
       .executeTakeFirst();
-    return row && (JSON.parse(row.state) as CoopState);
+    if (!row) return undefined;
+    const state = JSON.parse(row.state) as CoopState;
+    // Snapshots written before access existed have no access part yet.
+    state.access ??= emptyAccess();
+    return state;
   }
 
   /**

@@ -20,6 +20,8 @@ import {
   type PolicyInfo,
   type Proposal,
   type ServiceInfo,
+  type Statement,
+  type StatementDraft,
   type StatementReceipt,
   type StatementSignature,
 } from '@allmende/protocol';
@@ -34,6 +36,7 @@ import {
   foundedState,
   lookup,
   responsibleFor,
+  verifyIssuedCertificate,
   verifySignatures,
   type CoopState,
   type MemberRecord,
@@ -44,6 +47,7 @@ import { sha256 } from '@allmende/tlog';
 import { z } from 'zod';
 import type { MemberDirectory } from '../auth/member-directory.ts';
 import { AppError } from '../errors.ts';
+import type { AppendEffect } from '../log/log.repo.ts';
 import type { LogService } from '../log/log.service.ts';
 import type { CoopRepository, InvitationRow, ProposalRow, StatementEffects } from './coop.repo.ts';
 
@@ -79,6 +83,7 @@ export class CoopService implements MemberDirectory {
   #state: CoopState;
   #turn: Promise<unknown> = Promise.resolve();
   #foundingCode: string | undefined;
+  readonly #listeners = new Set<(statement: StatementDraft, index: number) => void>();
 
   private constructor(options: CoopServiceOptions, state: CoopState) {
     this.#repo = options.repo;
@@ -127,12 +132,66 @@ export class CoopService implements MemberDirectory {
    * @throws AppError STATEMENT_REFUSED (with the rule), STATEMENT_REPLAYED, INVITATION_INVALID
    */
   submit(statement: SubmittedStatement): Promise<StatementReceipt> {
+    refuseAccessStatement(statement);
     return this.#exclusive(() => this.#submit(statement, {}));
+  }
+
+  /**
+   * For the access domain (apps/server/src/access), which checks what the log cannot (the
+   * ticket) first: a member's access statement, checked and appended as any other, with the
+   * access tables' rows committed by `effect` in the same transaction.
+   * @throws AppError STATEMENT_REFUSED (with the rule), STATEMENT_REPLAYED
+   */
+  submitAccess(statement: SubmittedStatement, effect: AppendEffect): Promise<StatementReceipt> {
+    return this.#exclusive(() => this.#submit(statement, { effect }));
+  }
+
+  /**
+   * A statement of the server's own that the rules check like members' (ca.created,
+   * cert.issued, cert.revoked, access.expired): refused if they refuse it, else appended with
+   * the state it leads to and whatever `effect` commits.
+   * @throws AppError STATEMENT_REFUSED (with the rule)
+   */
+  appendChecked(
+    draft: Extract<StatementDraft, { actor: 'coop' }>,
+    effect?: AppendEffect,
+  ): Promise<{ index: number }> {
+    return this.#exclusive(async () => {
+      const statement = { v: 1, time: this.#now().toISOString(), ...draft } as Statement;
+      refusing(() =>
+        applyStatement(structuredClone(this.#state), statement, this.#log.size, new Map()),
+      );
+      if (statement.type === 'cert.issued') {
+        await verifyIssuedCertificate(this.#state, statement).catch((error: unknown) => {
+          throw asRefusal(error);
+        });
+      }
+      let next: CoopState | undefined;
+      const { index } = await this.#log.append(draft, async (trx, index) => {
+        next = structuredClone(this.#state);
+        applyStatement(next, statement, index, new Map());
+        await this.#repo.commitStatement(trx, index, { state: next });
+        await effect?.(trx, index);
+      });
+      if (next) this.#state = next;
+      this.#announce(draft, index);
+      return { index };
+    });
+  }
+
+  /** Calls `listener` after every statement that changed the state; returns the unsubscribe. */
+  onStatement(listener: (statement: StatementDraft, index: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #announce(statement: StatementDraft, index: number): void {
+    for (const listener of this.#listeners) listener(statement, index);
   }
 
   async #submit(
     statement: SubmittedStatement,
-    extras: Pick<StatementEffects, 'contacts' | 'proposalId'>,
+    extras: Pick<StatementEffects, 'contacts' | 'proposalId'> & { effect?: AppendEffect },
   ): Promise<StatementReceipt> {
     const digest = digestOf(statement);
     await this.#refuseReplay(digest);
@@ -148,20 +207,23 @@ export class CoopService implements MemberDirectory {
         ? await this.#validInvitation(statement.body.invitation)
         : undefined;
     let next: CoopState | undefined;
+    const { effect, ...effects } = extras;
     const { index } = await this.#log.append(statement, async (trx, index) => {
       next = structuredClone(this.#state);
       applyStatement(next, statement, index, signers);
       await this.#repo.commitStatement(trx, index, {
         state: next,
         digest,
-        ...extras,
+        ...effects,
         invitation: invitation && {
           codeDigest: invitation.code_digest,
           usedBy: (statement.body as { handle: string }).handle,
         },
       });
+      await effect?.(trx, index);
     });
     if (next) this.#state = next;
+    this.#announce(statement, index);
     if (invitation?.invited_by === null) this.#foundingCode = undefined;
     return { index, digest };
   }
@@ -192,6 +254,7 @@ export class CoopService implements MemberDirectory {
    * @throws AppError STATEMENT_REFUSED, STATEMENT_REPLAYED, INVITATION_INVALID
    */
   propose(statement: SubmittedStatement, email?: string): Promise<Proposal> {
+    refuseAccessStatement(statement);
     return this.#exclusive(async () => {
       const id = digestOf(statement);
       await this.#refuseReplay(id);
@@ -583,6 +646,19 @@ async function found(options: CoopServiceOptions): Promise<CoopState> {
     options.repo.commitStatement(trx, index, { state, contacts }),
   );
   return state;
+}
+
+/**
+ * Access statements have their own route (/api/access/requests): the server checks there what
+ * the log cannot, the ticket a request serves, and keeps the request's records.
+ */
+function refuseAccessStatement(statement: SubmittedStatement): void {
+  if (statement.type.startsWith('access.')) {
+    throw new AppError(
+      'BAD_REQUEST',
+      `${statement.type} statements are submitted under /api/access/requests, not here`,
+    );
+  }
 }
 
 /** A proposal must still fit into the log once all its signatures are in. */

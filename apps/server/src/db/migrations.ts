@@ -9,6 +9,7 @@ import { searchMigration } from './migrations/0006-search.ts';
 import { deskMailMigration } from './migrations/0007-desk-mail.ts';
 import { searchSpeedMigration } from './migrations/0007-search-speed.ts';
 import { witnessMigration } from './migrations/0008-witness.ts';
+import { accessMigration } from './migrations/0009-access.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -49,5 +50,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007-desk-mail': deskMailMigration(dialect),
     '0007-search-speed': searchSpeedMigration(dialect),
     '0008-witness': witnessMigration(dialect),
+    '0009-access': accessMigration(dialect),
   };
 }

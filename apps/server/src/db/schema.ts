@@ -1,3 +1,4 @@
+import type { AccessTables } from '../access/access.schema.ts';
 import type { AuthTables } from '../auth/auth.schema.ts';
 import type { DeskTables } from '../desk/desk.schema.ts';
 import type { MailTables } from '../mail/mail.schema.ts';
@@ -11,7 +12,8 @@ export type Schema = LogTables &
   WikiTables &
   DeskTables &
   MailTables &
-  WitnessTables;
+  WitnessTables &
+  AccessTables;
 
 type LogTables = {
   log_entries: { idx: number; entry: Uint8Array };

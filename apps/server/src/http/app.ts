@@ -7,6 +7,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { Access } from '../access/index.ts';
 import { coopRoutes } from '../coop/coop.routes.ts';
 import type { CoopService } from '../coop/coop.service.ts';
 import type { Desk } from '../desk/index.ts';
@@ -38,6 +39,7 @@ export type AppDependencies = {
   wiki: Wiki;
   desk: Desk;
   witnesses: Witnesses;
+  access: Access;
   search: Search;
   auth: AuthDependencies;
   metrics: Metrics;
@@ -105,6 +107,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   deps.wiki.routes(app);
   deps.desk.routes(app);
+  deps.access.routes(app);
   deps.search.routes(app);
   opsRoutes(app, deps);
 

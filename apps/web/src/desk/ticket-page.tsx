@@ -8,6 +8,7 @@ import {
   type TimelineItem,
 } from '@allmende/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { TicketAccessRequests } from '../access/ticket-access.tsx';
 import type { Session } from '../api/auth.ts';
 import { failureOf, type ApiFailure } from '../api/client.ts';
 import { fetchMembers, fetchPolicies, fetchService, fetchServices } from '../api/coop.ts';
@@ -116,6 +117,7 @@ function TicketDetails({
           <section className="card" aria-labelledby="ticket-timeline">
             <h2 id="ticket-timeline">{d.timeline}</h2>
             {children}
+            <TicketAccessRequests ticket={ticket.id} />
           </section>
           {!ticket.redacted && (
             <section className="card" aria-labelledby="ticket-comment">

@@ -1,7 +1,9 @@
 import type {
+  AccessStatus,
   GovernancePolicy,
   MemberKey,
   MissingConsent,
+  RevocationReason,
   Sensitivity,
   ServiceStatus,
   StatementType,
@@ -30,6 +32,7 @@ export type Messages = {
     account: string;
   };
   nav: {
+    access: string;
     log: string;
     services: string;
     members: string;
@@ -152,6 +155,15 @@ export type Messages = {
     ticketOpened: (ticket: number, title: string | undefined) => string;
     ticketClosed: (ticket: number, resolution: 'resolved' | 'closed') => string;
     ticketResolutions: Record<'resolved' | 'closed', string>;
+    accessRequested: (handle: string, host: string, login: string, minutes: number) => string;
+    accessApproved: (handle: string, request: number) => string;
+    accessDenied: (handle: string, request: number) => string;
+    accessWithdrawn: (handle: string, request: number) => string;
+    accessExpired: (request: number) => string;
+    caCreated: string;
+    certIssued: (serial: number, request: number, principal: string) => string;
+    certRevoked: (serial: number, request: number, reason: string) => string;
+    revocationReasons: Record<RevocationReason, string>;
     keyKinds: Record<MemberKey['kind'], string>;
     /** A label in quotation marks. */
     quote: (text: string) => string;
@@ -194,6 +206,21 @@ export type Messages = {
       private: string;
       digest: string;
       resolution: string;
+      login: string;
+      minutes: string;
+      command: string;
+      request: string;
+      requestDigest: string;
+      sshKey: string;
+      serial: string;
+      keyId: string;
+      principal: string;
+      validAfter: string;
+      validBefore: string;
+      approvals: string;
+      certificate: string;
+      certificateDigest: string;
+      caKey: string;
     };
   };
   /** Signing a statement: what the member sees before and while consenting. */
@@ -612,6 +639,54 @@ export type Messages = {
     };
   };
   /** The help desk: tickets, their queues and timeline. */
+  /** Access to the cooperative's hosts: requests, approvals, certificates. */
+  access: {
+    title: string;
+    intro: string;
+    fromCli: string;
+    show: string;
+    openOnly: string;
+    all: string;
+    none: string;
+    noneOpen: string;
+    noneInStatus: string;
+    statuses: Record<AccessStatus, string>;
+    titleOf: (id: string) => string;
+    summary: (requester: string, host: string, login: string, minutes: string) => string;
+    requestedBy: string;
+    whatIsRequested: string;
+    consent: string;
+    approvals: string;
+    noApprovals: string;
+    doesNotCount: string;
+    progress: (have: string, need: string) => string;
+    missing: string;
+    policy: (approvals: string, minutes: string) => string;
+    observer: string;
+    certificate: string;
+    serial: string;
+    keyId: string;
+    validFrom: string;
+    validUntil: string;
+    revoked: (reason: string) => string;
+    fetchWith: (id: string) => string;
+    deniedBy: (handle: string, reason: string | null) => string;
+    closedAt: (index: string) => string;
+    yourSay: string;
+    signInToApprove: string;
+    ownRequest: string;
+    alreadyApproved: string;
+    approveIntro: string;
+    approveButton: string;
+    denyToggle: string;
+    denyIntro: string;
+    denyReason: string;
+    denyButton: string;
+    withdrawIntro: string;
+    withdrawButton: string;
+    ticketHeading: string;
+    ticketNone: string;
+  };
   desk: {
     title: string;
     intro: string;

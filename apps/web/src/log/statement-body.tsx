@@ -4,7 +4,7 @@ import { fetchMember } from '../api/coop.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { PolicyView } from '../policies/policy-view.tsx';
 import { Link } from '../router.tsx';
-import { memberPath, servicePath } from '../ui/paths.ts';
+import { accessRequestPath, entryPath, memberPath, servicePath, ticketPath } from '../ui/paths.ts';
 import { useApi } from '../ui/use-api.ts';
 import type { StatementContent } from './statement-text.ts';
 
@@ -13,7 +13,7 @@ import type { StatementContent } from './statement-text.ts';
  * a member signs. Every field is shown; nothing a signature covers is left out.
  */
 export function StatementBody({ statement }: { statement: StatementContent }) {
-  const { t, formatMoney, formatDay } = useI18n();
+  const { t, formatMoney, formatDay, formatDateTime } = useI18n();
   const f = t.statement.fields;
   switch (statement.type) {
     case 'coop.founded': {
@@ -235,6 +235,109 @@ export function StatementBody({ statement }: { statement: StatementContent }) {
         <>
           <Row label={f.ticket}>#{statement.body.ticket}</Row>
           <Row label={f.resolution}>{t.statement.ticketResolutions[statement.body.resolution]}</Row>
+        </>
+      );
+    case 'access.requested': {
+      const { body } = statement;
+      return (
+        <>
+          <Row label={f.hostName}>
+            <code>{body.host}</code>
+          </Row>
+          <Row label={f.login}>
+            <code>{body.login}</code>
+          </Row>
+          <Row label={f.minutes}>{body.minutes}</Row>
+          <Row label={f.ticket}>
+            <Link to={ticketPath(body.ticket)}>#{body.ticket}</Link>
+          </Row>
+          <Row label={f.reason}>{body.reason}</Row>
+          {body.command !== undefined && (
+            <Row label={f.command}>
+              <code>{body.command}</code>
+            </Row>
+          )}
+          <Row label={f.sshKey}>
+            <code className="hash">{body.key}</code>
+          </Row>
+        </>
+      );
+    }
+    case 'access.approved':
+    case 'access.denied':
+    case 'access.withdrawn': {
+      const { body } = statement;
+      return (
+        <>
+          <Row label={f.request}>
+            <Link to={accessRequestPath(body.request)}>{body.request}</Link>
+          </Row>
+          <Row label={f.requestDigest}>
+            <code className="hash">{body.digest}</code>
+          </Row>
+          {'reason' in body && body.reason !== undefined && (
+            <Row label={f.reason}>{body.reason}</Row>
+          )}
+        </>
+      );
+    }
+    case 'access.expired':
+      return (
+        <Row label={f.request}>
+          <Link to={accessRequestPath(statement.body.request)}>{statement.body.request}</Link>
+        </Row>
+      );
+    case 'ca.created':
+      return (
+        <Row label={f.caKey}>
+          <code className="hash">{statement.body.key}</code>
+        </Row>
+      );
+    case 'cert.issued': {
+      const { body } = statement;
+      return (
+        <>
+          <Row label={f.request}>
+            <Link to={accessRequestPath(body.request)}>{body.request}</Link>
+          </Row>
+          <Row label={f.approvals}>
+            <span className="pills">
+              {body.approvals.map((index) => (
+                <Link key={index} to={entryPath(index)}>
+                  {index}
+                </Link>
+              ))}
+            </span>
+          </Row>
+          <Row label={f.serial}>{body.serial}</Row>
+          <Row label={f.keyId}>
+            <code>{body.keyId}</code>
+          </Row>
+          <Row label={f.principal}>
+            <code>{body.principal}</code>
+          </Row>
+          <Row label={f.validAfter}>{formatDateTime(body.validAfter)}</Row>
+          <Row label={f.validBefore}>{formatDateTime(body.validBefore)}</Row>
+          <Row label={f.sshKey}>
+            <code className="hash">{body.key}</code>
+          </Row>
+          <Row label={f.certificateDigest}>
+            <code className="hash">{body.digest}</code>
+          </Row>
+          <Row label={f.certificate}>
+            <code className="hash">{body.certificate}</code>
+          </Row>
+        </>
+      );
+    }
+    case 'cert.revoked':
+      return (
+        <>
+          <Row label={f.request}>
+            <Link to={accessRequestPath(statement.body.request)}>{statement.body.request}</Link>
+          </Row>
+          <Row label={f.serial}>{statement.body.serial}</Row>
+          <Row label={f.reason}>{t.statement.revocationReasons[statement.body.reason]}</Row>
         </>
       );
     case 'host.added':

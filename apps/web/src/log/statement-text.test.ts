@@ -108,6 +108,60 @@ const SAMPLES: Record<StatementType, StatementContent> = {
     actor: 'member:ada',
     body: { name: 'hetzner-1', monthlyCost: { amount: 1500, currency: 'EUR' } },
   },
+  'access.requested': {
+    type: 'access.requested',
+    actor: 'member:bo',
+    body: {
+      host: 'hetzner-1',
+      login: 'root',
+      minutes: 30,
+      ticket: 7,
+      reason: 'The mail queue is stuck.',
+      key: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+    },
+  },
+  'access.approved': {
+    type: 'access.approved',
+    actor: 'member:ada',
+    body: { request: 12, digest: '0'.repeat(64) },
+  },
+  'access.denied': {
+    type: 'access.denied',
+    actor: 'member:ada',
+    body: { request: 12, digest: '0'.repeat(64), reason: 'Not now.' },
+  },
+  'access.withdrawn': {
+    type: 'access.withdrawn',
+    actor: 'member:bo',
+    body: { request: 12, digest: '0'.repeat(64) },
+  },
+  'access.expired': { type: 'access.expired', actor: 'coop', body: { request: 12 } },
+  'ca.created': {
+    type: 'ca.created',
+    actor: 'coop',
+    body: { key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBZ4' },
+  },
+  'cert.issued': {
+    type: 'cert.issued',
+    actor: 'coop',
+    body: {
+      request: 12,
+      approvals: [13, 14],
+      serial: 1,
+      keyId: 'request-12@coop.test/log',
+      principal: 'root',
+      validAfter: '2026-11-26T12:00:00Z',
+      validBefore: '2026-11-26T12:30:00Z',
+      key: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+      digest: '0'.repeat(64),
+      certificate: 'ssh-ed25519-cert-v01@openssh.com AAAA',
+    },
+  },
+  'cert.revoked': {
+    type: 'cert.revoked',
+    actor: 'coop',
+    body: { request: 12, serial: 1, reason: 'withdrawn' },
+  },
 };
 
 describe('summarize', () => {
@@ -139,6 +193,12 @@ describe('summarize', () => {
       'Der Server hetzner-1 ändert sich: Monatliche Kosten.',
     );
     expect(summarize(SAMPLES.notice, en)).toBe('Wartung am Mittwoch.');
+    expect(summarize(SAMPLES['access.requested'], en)).toBe(
+      'bo asks for access to hetzner-1 as root for 30 minutes.',
+    );
+    expect(summarize(SAMPLES['cert.revoked'], de)).toBe(
+      'Zertifikat 1 des Zugangsantrags 12 wird widerrufen: der Antrag wurde zurückgezogen.',
+    );
   });
 
   it('says whose key is revoked, of what kind, and by whom', () => {

@@ -66,6 +66,28 @@ export function summarize(statement: StatementContent, t: Messages): string {
       );
     case 'ticket.closed':
       return s.ticketClosed(statement.body.ticket, statement.body.resolution);
+    case 'access.requested': {
+      const { host, login, minutes } = statement.body;
+      return s.accessRequested(statement.actor.slice('member:'.length), host, login, minutes);
+    }
+    case 'access.approved':
+      return s.accessApproved(statement.actor.slice('member:'.length), statement.body.request);
+    case 'access.denied':
+      return s.accessDenied(statement.actor.slice('member:'.length), statement.body.request);
+    case 'access.withdrawn':
+      return s.accessWithdrawn(statement.actor.slice('member:'.length), statement.body.request);
+    case 'access.expired':
+      return s.accessExpired(statement.body.request);
+    case 'ca.created':
+      return s.caCreated;
+    case 'cert.issued':
+      return s.certIssued(statement.body.serial, statement.body.request, statement.body.principal);
+    case 'cert.revoked':
+      return s.certRevoked(
+        statement.body.serial,
+        statement.body.request,
+        s.revocationReasons[statement.body.reason],
+      );
   }
 }
 

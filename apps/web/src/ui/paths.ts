@@ -21,6 +21,10 @@ export function loginPath(next?: string): string {
   return next && next !== '/login' ? `/login?next=${encodeURIComponent(next)}` : '/login';
 }
 
+export function accessRequestPath(id: number): string {
+  return `/access/${id}`;
+}
+
 export function ticketPath(id: number): string {
   return `/desk/${id}`;
 }
