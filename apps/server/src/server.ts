@@ -7,12 +7,19 @@ import { AppError } from './errors.ts';
 import { CoopRepository } from './coop/coop.repo.ts';
 import { CoopService, type FounderInput } from './coop/coop.service.ts';
 import { openDesk, type Desk } from './desk/index.ts';
+import { openHosts, type Hosts } from './hosts/index.ts';
 import { buildApp } from './http/app.ts';
 import { LogRepository } from './log/log.repo.ts';
 import { LogService } from './log/log.service.ts';
 import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
 import { openSearch } from './search/index.ts';
+import {
+  NO_SESSION_AUTHORITY,
+  openSessions,
+  type SessionAuthority,
+  type Sessions,
+} from './sessions/index.ts';
 import { openWiki, type Wiki } from './wiki/index.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -24,9 +31,17 @@ export type Cooperative = {
   coop: CoopService;
   wiki: Wiki;
   desk: Desk;
+  hosts: Hosts;
+  sessions: Sessions;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
+};
+
+/** How sessions are checked: the CA's SessionAuthority; tests may hold acknowledgements back. */
+export type SessionOptions = {
+  sessionAuthority?: SessionAuthority;
+  beforeAck?: (session: string, seq: number) => Promise<void>;
 };
 
 /**
@@ -36,7 +51,7 @@ export type Cooperative = {
  */
 export async function openCooperative(
   config: Config,
-  options: { founders?: FounderInput[] } = {},
+  options: { founders?: FounderInput[] } & SessionOptions = {},
 ): Promise<Cooperative> {
   const secrets = await prepareDataFolder(config.dataDir, config);
   const database = await openDatabase(config);
@@ -64,6 +79,23 @@ export async function openCooperative(
     }
     const wiki = await openWiki({ database, coop, log });
     const desk = await openDesk({ database, coop, log });
+    const sessions = await openSessions({
+      database,
+      coop,
+      log,
+      authority: options.sessionAuthority ?? NO_SESSION_AUTHORITY,
+      url: config.url,
+      beforeAck: options.beforeAck,
+    });
+    const hosts = openHosts({
+      database,
+      coop,
+      log,
+      url: config.url,
+      sessionsSince: (host, since) => sessions.service.sessionsSince(host, since),
+      reportToOversight: async (host, title, body) =>
+        (await desk.tickets.reportForHost(host, title, body)).id,
+    });
     return {
       config,
       database,
@@ -71,6 +103,8 @@ export async function openCooperative(
       coop,
       wiki,
       desk,
+      hosts,
+      sessions,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
@@ -116,20 +150,30 @@ export type RunningServer = Cooperative & { url: string; app: FastifyInstance };
 
 /** Starts the whole server: the cooperative, the HTTP API, the log endpoints and the web app. */
 export async function startServer(
-  options: ConfigOverrides & {
-    logger?: boolean;
-    webRoot?: string;
-    founders?: FounderInput[];
-  } = {},
+  options: ConfigOverrides &
+    SessionOptions & {
+      logger?: boolean;
+      webRoot?: string;
+      founders?: FounderInput[];
+    } = {},
 ): Promise<RunningServer> {
-  const { logger = false, webRoot = DEFAULT_WEB_ROOT, founders, ...overrides } = options;
+  const {
+    logger = false,
+    webRoot = DEFAULT_WEB_ROOT,
+    founders,
+    sessionAuthority,
+    beforeAck,
+    ...overrides
+  } = options;
   const config = await loadConfig(overrides);
-  const coop = await openCooperative(config, { founders });
+  const coop = await openCooperative(config, { founders, sessionAuthority, beforeAck });
   const app = await buildApp({
     log: coop.log,
     coop: coop.coop,
     wiki: coop.wiki,
     desk: coop.desk,
+    hosts: coop.hosts,
+    sessions: coop.sessions,
     search: openSearch({ database: coop.database, desk: coop.desk, wiki: coop.wiki }),
     auth: {
       database: coop.database,

@@ -6,6 +6,7 @@ import { authMigration } from './migrations/0003-auth.ts';
 import { wikiMigration } from './migrations/0004-wiki.ts';
 import { deskMigration } from './migrations/0005-desk.ts';
 import { searchMigration } from './migrations/0006-search.ts';
+import { sessionsMigration } from './migrations/0010-sessions.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -43,5 +44,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0004-wiki': wikiMigration(dialect),
     '0005-desk': deskMigration(dialect),
     '0006-search': searchMigration(dialect),
+    '0010-sessions': sessionsMigration(dialect),
   };
 }

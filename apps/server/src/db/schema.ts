@@ -1,9 +1,17 @@
 import type { AuthTables } from '../auth/auth.schema.ts';
 import type { DeskTables } from '../desk/desk.schema.ts';
+import type { HostTables } from '../hosts/host.schema.ts';
+import type { SessionTables } from '../sessions/session.schema.ts';
 import type { WikiTables } from '../wiki/wiki.schema.ts';
 
 /** The database as Kysely sees it. Integers fit in a JS number (indexes stay below 2^53). */
-export type Schema = LogTables & CoopTables & AuthTables & WikiTables & DeskTables;
+export type Schema = LogTables &
+  CoopTables &
+  AuthTables &
+  WikiTables &
+  DeskTables &
+  HostTables &
+  SessionTables;
 
 type LogTables = {
   log_entries: { idx: number; entry: Uint8Array };

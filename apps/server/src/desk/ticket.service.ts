@@ -112,6 +112,25 @@ export class TicketService {
   openTicket(requester: string, input: NewTicketInput): Promise<Ticket> {
     this.#requireMember(requester);
     if (input.service !== null) this.#serviceRecord(input.service);
+    return this.#open(requester, input);
+  }
+
+  /**
+   * Opens a private ticket for the oversight group on behalf of a host (its attestation found a
+   * change that no recorded session explains); the requester is `host:<name>`.
+   */
+  async reportForHost(host: string, title: string, body: string): Promise<Ticket> {
+    return this.#open(`host:${host}`, {
+      title,
+      body,
+      service: null,
+      private: true,
+      priority: 'high',
+      labels: ['attestation'],
+    });
+  }
+
+  #open(requester: string, input: NewTicketInput): Promise<Ticket> {
     return this.#exclusive(async () => {
       // Another server process may have opened tickets too (PostgreSQL).
       const id = Math.max(this.#lastId, await this.#repo.lastId()) + 1;
