@@ -49,7 +49,11 @@ export class TestSessionAuthority implements SessionAuthority {
       }
       const approved = this.#requests.get(certificate.keyId);
       if (!approved) {
-        return { ok: false, code: 'SESSION_REFUSED', message: `no approved request ${certificate.keyId}` };
+        return {
+          ok: false,
+          code: 'SESSION_REFUSED',
+          message: `no approved request ${certificate.keyId}`,
+        };
       }
       return {
         ok: true,

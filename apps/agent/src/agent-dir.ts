@@ -61,15 +61,21 @@ export async function readAgentConfig(dir: string): Promise<AgentConfig> {
   try {
     text = await readFile(agentFiles(dir).config, 'utf8');
   } catch (error) {
-    throw new AgentError('AGENT_NOT_ENROLLED', `no agent is enrolled in ${dir}: run allmende agent enroll`, {
-      cause: error,
-    });
+    throw new AgentError(
+      'AGENT_NOT_ENROLLED',
+      `no agent is enrolled in ${dir}: run allmende agent enroll`,
+      {
+        cause: error,
+      },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new AgentError('AGENT_NOT_ENROLLED', `${agentFiles(dir).config} is not JSON`, { cause: error });
+    throw new AgentError('AGENT_NOT_ENROLLED', `${agentFiles(dir).config} is not JSON`, {
+      cause: error,
+    });
   }
   const parsed = AgentConfig.safeParse(value);
   if (!parsed.success) {

@@ -21,16 +21,21 @@ const ATTEST_MS = 30_000;
  * sudoers, every authorized_keys, the agent's own files and the package list. A path that
  * cannot be read is left out; its going is then a change.
  */
-export async function collectAttestation(config: AgentConfig, dir: string): Promise<AttestedFile[]> {
+export async function collectAttestation(
+  config: AgentConfig,
+  dir: string,
+): Promise<AttestedFile[]> {
   const found = new Map<string, AttestedKind>();
   const add = (kind: AttestedKind, path: string) => found.set(path, kind);
   add('sshd', config.sshdConfig);
   for (const path of await filesIn(dirname(config.dropIn))) add('sshd', path);
-  for (const root of config.attest.sudoers) for (const path of await filesUnder(root)) add('sudoers', path);
+  for (const root of config.attest.sudoers)
+    for (const path of await filesUnder(root)) add('sudoers', path);
   for (const root of config.attest.authorizedKeys) {
     const homes = basename(root) === '.ssh' ? [dirname(root)] : await dirsIn(root);
     for (const home of homes) {
-      for (const name of ['authorized_keys', 'authorized_keys2']) add('authorized-keys', join(home, '.ssh', name));
+      for (const name of ['authorized_keys', 'authorized_keys2'])
+        add('authorized-keys', join(home, '.ssh', name));
     }
   }
   const files = agentFiles(dir);
@@ -66,7 +71,10 @@ export async function attest(dir: string): Promise<Extract<ServerMessage, { t: '
   try {
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new AgentError('AGENT_SERVER_UNREACHABLE', 'the server did not answer the attestation')),
+        () =>
+          reject(
+            new AgentError('AGENT_SERVER_UNREACHABLE', 'the server did not answer the attestation'),
+          ),
         ATTEST_MS,
       );
       channel.onMessage((message) => {

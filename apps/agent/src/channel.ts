@@ -1,8 +1,4 @@
-import {
-  FRAME_HEADER,
-  ServerMessage,
-  type AgentMessage,
-} from '@allmende/protocol';
+import { FRAME_HEADER, ServerMessage, type AgentMessage } from '@allmende/protocol';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { AgentError } from './agent-error.ts';
@@ -49,7 +45,9 @@ export class ServerChannel {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.terminate();
-        reject(new AgentError('AGENT_SERVER_UNREACHABLE', `${options.server} did not answer in time`));
+        reject(
+          new AgentError('AGENT_SERVER_UNREACHABLE', `${options.server} did not answer in time`),
+        );
       }, CONNECT_MS);
       const fail = (error: AgentError) => {
         clearTimeout(timer);
@@ -58,9 +56,13 @@ export class ServerChannel {
       };
       socket.once('error', (error) =>
         fail(
-          new AgentError('AGENT_SERVER_UNREACHABLE', `cannot reach ${options.server}: ${error.message}`, {
-            cause: error,
-          }),
+          new AgentError(
+            'AGENT_SERVER_UNREACHABLE',
+            `cannot reach ${options.server}: ${error.message}`,
+            {
+              cause: error,
+            },
+          ),
         ),
       );
       socket.once('close', () =>
@@ -97,7 +99,9 @@ export class ServerChannel {
         } else if (message.t === 'error') {
           fail(new AgentError('AGENT_SERVER_REFUSED', `${message.message} (${message.code})`));
         } else {
-          fail(new AgentError('AGENT_BAD_REPLY', `unexpected ${message.t} before the channel is up`));
+          fail(
+            new AgentError('AGENT_BAD_REPLY', `unexpected ${message.t} before the channel is up`),
+          );
         }
       });
     });
@@ -186,7 +190,10 @@ function parseServerMessage(data: Buffer, isBinary: boolean): ServerMessage {
   }
   const parsed = ServerMessage.safeParse(value);
   if (!parsed.success) {
-    throw new AgentError('AGENT_BAD_REPLY', `malformed message from the server: ${z.prettifyError(parsed.error)}`);
+    throw new AgentError(
+      'AGENT_BAD_REPLY',
+      `malformed message from the server: ${z.prettifyError(parsed.error)}`,
+    );
   }
   return parsed.data;
 }

@@ -13,7 +13,7 @@ import {
   type FileDigest,
 } from '@allmende/protocol';
 import { formatPublicKey, parsePublicKey } from '@allmende/ssh';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   agentFiles,
   DEFAULT_DROP_IN,
@@ -32,7 +32,9 @@ const run = promisify(execFile);
 const KRL_MAGIC = Buffer.from('SSHKRL\n\0', 'latin1');
 const MAX_DOWNLOAD = 16 * 1024 * 1024;
 
-export const RECORDER_SCRIPT = fileURLToPath(new URL('../bin/allmende-recorder.js', import.meta.url));
+export const RECORDER_SCRIPT = fileURLToPath(
+  new URL('../bin/allmende-recorder.js', import.meta.url),
+);
 
 export type EnrolOptions = {
   server: string;
@@ -51,7 +53,12 @@ export type EnrolOptions = {
   recorder?: string[];
 };
 
-export type EnrolResult = { host: string; index: number; installed: FileDigest[]; reloaded: boolean };
+export type EnrolResult = {
+  host: string;
+  index: number;
+  installed: FileDigest[];
+  reloaded: boolean;
+};
 
 /**
  * Enrols this host: makes its key, fetches the cooperative's CA key and KRL, writes an sshd
@@ -87,7 +94,9 @@ export async function enroll(options: EnrolOptions): Promise<EnrolResult> {
     },
   };
 
-  const coop = CoopInfo.parse(JSON.parse(new TextDecoder().decode(await download(`${server}/api/coop`))));
+  const coop = CoopInfo.parse(
+    JSON.parse(new TextDecoder().decode(await download(`${server}/api/coop`))),
+  );
   config.origin = coop.origin;
   const ca = caKeyLine(await download(config.caUrl));
   const krl = await download(config.krlUrl);
@@ -113,9 +122,10 @@ export async function enroll(options: EnrolOptions): Promise<EnrolResult> {
   const reloaded = await reloadSshd(config.sshdPidFile);
   await writeFileAtomic(files.config, `${JSON.stringify(config, null, 2)}\n`, 0o600);
 
-  const digests: FileDigest[] = [[config.dropIn, dropIn] as [string, string | Uint8Array], ...installed].map(
-    ([path, data]) => ({ path, digest: sha256(data) }),
-  );
+  const digests: FileDigest[] = [
+    [config.dropIn, dropIn] as [string, string | Uint8Array],
+    ...installed,
+  ].map(([path, data]) => ({ path, digest: sha256(data) }));
   const receipt = await post(
     `${server}/api/hosts/${encodeURIComponent(host)}/enrolment`,
     {
@@ -214,16 +224,23 @@ function caKeyLine(bytes: Uint8Array): string {
   try {
     return formatPublicKey({ ...parsePublicKey(text), comment: '' });
   } catch (error) {
-    throw new AgentError('AGENT_BAD_REPLY', `the CA key is not one ssh-ed25519 key line: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new AgentError(
+      'AGENT_BAD_REPLY',
+      `the CA key is not one ssh-ed25519 key line: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: string, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new AgentError('AGENT_BAD_INPUT', `${what} ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message ?? ''}`);
+    throw new AgentError(
+      'AGENT_BAD_INPUT',
+      `${what} ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
   }
   return parsed.data;
 }
@@ -256,13 +273,19 @@ async function fetchOrFail(url: string, init: RequestInit): Promise<Response> {
   try {
     response = await fetch(url, init);
   } catch (error) {
-    throw new AgentError('AGENT_SERVER_UNREACHABLE', `cannot reach ${url}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new AgentError(
+      'AGENT_SERVER_UNREACHABLE',
+      `cannot reach ${url}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (!response.ok) {
     const error = ErrorBody.safeParse(await response.json().catch(() => undefined));
-    const why = error.success ? `${error.data.error.message} (${error.data.error.code})` : `${response.status}`;
+    const why = error.success
+      ? `${error.data.error.message} (${error.data.error.code})`
+      : `${response.status}`;
     throw new AgentError('AGENT_SERVER_REFUSED', `${url}: ${why}`);
   }
   return response;

@@ -28,9 +28,13 @@ export async function readHostKey(path: string): Promise<HostKey> {
     const privateKey = createPrivateKey(await readFile(path));
     return { privateKey, publicKeyLine: publicKeyLineOf(privateKey) };
   } catch (error) {
-    throw new AgentError('AGENT_NOT_ENROLLED', `cannot read the host key ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new AgentError(
+      'AGENT_NOT_ENROLLED',
+      `cannot read the host key ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

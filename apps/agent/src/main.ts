@@ -52,7 +52,8 @@ export const AGENT_COMMANDS: Record<string, AgentCommand> = {
     async run(values, [server = '']) {
       const host = text(values, 'host');
       const token = text(values, 'token');
-      if (!host || !token) throw new AgentError('AGENT_BAD_INPUT', '--host and --token are required');
+      if (!host || !token)
+        throw new AgentError('AGENT_BAD_INPUT', '--host and --token are required');
       const logins = texts(values, 'login');
       const result = await enroll({
         server,
@@ -69,13 +70,15 @@ export const AGENT_COMMANDS: Record<string, AgentCommand> = {
       });
       console.log(`enrolled ${result.host} (log entry ${result.index})`);
       for (const file of result.installed) console.log(`  ${file.digest}  ${file.path}`);
-      if (!result.reloaded) console.log('sshd is not running: the configuration applies at its next start');
+      if (!result.reloaded)
+        console.log('sshd is not running: the configuration applies at its next start');
       return 0;
     },
   },
   attest: {
     synopsis: 'attest [--dir D]',
-    summary: 'send digests of sshd, sudoers, authorized_keys, the agent and the packages (host.attested)',
+    summary:
+      'send digests of sshd, sudoers, authorized_keys, the agent and the packages (host.attested)',
     options: DIR,
     args: 0,
     async run(values) {
@@ -98,7 +101,8 @@ export const AGENT_COMMANDS: Record<string, AgentCommand> = {
       for (;;) {
         try {
           const config = await readAgentConfig(dir);
-          if (await refreshKrl(config, dir)) console.log(`${new Date().toISOString()} new KRL installed`);
+          if (await refreshKrl(config, dir))
+            console.log(`${new Date().toISOString()} new KRL installed`);
           printAttestation(await attest(dir));
         } catch (error) {
           if (!(error instanceof AgentError) || error.code === 'AGENT_NOT_ENROLLED') throw error;
@@ -110,7 +114,12 @@ export const AGENT_COMMANDS: Record<string, AgentCommand> = {
   },
 };
 
-function printAttestation(result: { index: number; changed: string[]; unexplained: boolean; ticket: number | null }) {
+function printAttestation(result: {
+  index: number;
+  changed: string[];
+  unexplained: boolean;
+  ticket: number | null;
+}) {
   console.log(`attested (log entry ${result.index}): ${result.changed.length} changed`);
   for (const path of result.changed) console.log(`  changed ${path}`);
   if (result.unexplained) console.log(`no recorded session explains it: ticket #${result.ticket}`);
@@ -121,12 +130,18 @@ export async function runAgent(argv: string[]): Promise<number> {
   const [name = '', ...rest] = argv;
   const command = AGENT_COMMANDS[name];
   if (!command) {
-    const usage = Object.values(AGENT_COMMANDS).map((c) => `  allmende-agent ${c.synopsis}\n      ${c.summary}`);
+    const usage = Object.values(AGENT_COMMANDS).map(
+      (c) => `  allmende-agent ${c.synopsis}\n      ${c.summary}`,
+    );
     console.error(`Usage:\n${usage.join('\n')}`);
     return 2;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: command.options,
+      allowPositionals: true,
+    });
     if (positionals.length !== command.args) {
       throw new AgentError('AGENT_BAD_INPUT', `allmende-agent ${command.synopsis}`);
     }

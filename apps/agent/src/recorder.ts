@@ -26,7 +26,11 @@ const KILL_MS = 1_000;
 /** After the shell exited, the server has this long to confirm the end. */
 const CLOSE_MS = 5_000;
 /** Where sshd's subsystem sftp-server lives on Debian and others. */
-const SFTP_SERVERS = ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server', '/usr/libexec/sftp-server'];
+const SFTP_SERVERS = [
+  '/usr/lib/openssh/sftp-server',
+  '/usr/libexec/openssh/sftp-server',
+  '/usr/libexec/sftp-server',
+];
 
 /** What sshd gives the forced command (sshd(8), "ExposeAuthInfo"; ssh(1) environment). */
 export type RecorderEnvironment = {
@@ -46,11 +50,18 @@ export type RecorderEnvironment = {
  *
  * Nothing is written to stdout before the channel is up: for sftp, stdout is the protocol.
  */
-export async function runRecorder(argv: string[], env: RecorderEnvironment = process.env): Promise<number> {
+export async function runRecorder(
+  argv: string[],
+  env: RecorderEnvironment = process.env,
+): Promise<number> {
   const say = (text: string) => process.stderr.write(`allmende: ${text}\r\n`);
-  let agentDir = DEFAULT_AGENT_DIR;
+  let agentDir: string;
   try {
-    const { values } = parseArgs({ args: argv, options: { 'agent-dir': { type: 'string' } }, strict: true });
+    const { values } = parseArgs({
+      args: argv,
+      options: { 'agent-dir': { type: 'string' } },
+      strict: true,
+    });
     agentDir = values['agent-dir'] ?? DEFAULT_AGENT_DIR;
   } catch (error) {
     say((error as Error).message);
@@ -85,7 +96,10 @@ export async function runRecorder(argv: string[], env: RecorderEnvironment = pro
 /** The certificate line sshd exposed: SSH_USER_AUTH names a file of "publickey <key>" lines. */
 async function certificateOf(env: RecorderEnvironment): Promise<string> {
   if (!env.SSH_USER_AUTH) {
-    throw new AgentError('AGENT_BAD_INPUT', 'sshd exposed no authentication (ExposeAuthInfo yes is needed)');
+    throw new AgentError(
+      'AGENT_BAD_INPUT',
+      'sshd exposed no authentication (ExposeAuthInfo yes is needed)',
+    );
   }
   const text = await readFile(env.SSH_USER_AUTH, 'utf8').catch((error: unknown) => {
     throw new AgentError('AGENT_BAD_INPUT', `cannot read ${env.SSH_USER_AUTH}`, { cause: error });
@@ -96,7 +110,10 @@ async function certificateOf(env: RecorderEnvironment): Promise<string> {
     .filter((line): line is string => line !== undefined);
   const [certificate] = certificates;
   if (certificate === undefined) {
-    throw new AgentError('AGENT_BAD_INPUT', 'this login was not made with a certificate of the cooperative');
+    throw new AgentError(
+      'AGENT_BAD_INPUT',
+      'this login was not made with a certificate of the cooperative',
+    );
   }
   return certificate;
 }
@@ -108,7 +125,9 @@ function terminalSize(): PtySize {
 /** A local trace of a session refused before the server could be asked (best effort). */
 async function trace(agentDir: string, record: Record<string, string>): Promise<void> {
   const line = JSON.stringify({ at: new Date().toISOString(), ...record });
-  await appendFile(join(agentDir, 'refused.log'), `${line}\n`, { mode: 0o600 }).catch(() => undefined);
+  await appendFile(join(agentDir, 'refused.log'), `${line}\n`, { mode: 0o600 }).catch(
+    () => undefined,
+  );
 }
 
 type SessionOptions = {
@@ -139,7 +158,6 @@ class Session {
   /** Input sent to the server, not yet acknowledged: it has not reached the shell. */
   readonly #pending = new Map<number, Buffer>();
   #inputEnded = false;
-  #paused = false;
   #outputHeld = { socket: false, stdout: false };
   #finish!: (code: number) => void;
   #done = false;
@@ -187,11 +205,9 @@ class Session {
         if (this.#inputEnded && this.#pending.size === 0) this.#child?.endInput();
         return;
       case 'paused':
-        this.#paused = true;
         if (this.#options.size) this.#options.say(message.message);
         return;
       case 'resumed':
-        this.#paused = false;
         if (this.#options.size) this.#options.say(message.message);
         return;
       case 'end':
@@ -245,7 +261,9 @@ class Session {
         },
       };
       terminal.onData((data) => this.#output(data as unknown as Buffer, FRAME.output));
-      terminal.onExit(({ exitCode, signal }) => this.#exited(exitCode, signal ? String(signal) : null));
+      terminal.onExit(({ exitCode, signal }) =>
+        this.#exited(exitCode, signal ? String(signal) : null),
+      );
       process.stdin.setRawMode(true);
       process.stdout.on('resize', () => {
         const next = terminalSize();

@@ -68,7 +68,8 @@ export const Ticket = z.object({
   /** Null where the viewer may not see a private ticket's content. */
   title: z.string().nullable(),
   body: z.string().nullable(),
-  requester: z.union([Handle, Email]).nullable(),
+  /** A member, a visitor's e-mail address, or `host:<name>` (a host's attestation reported it). */
+  requester: z.union([Handle, Email, z.string().regex(/^host:[a-z0-9.-]{1,253}$/)]).nullable(),
   labels: z.array(z.string()).nullable(),
   watchers: z.array(Handle).nullable(),
   service: ServiceSlug.nullable(),

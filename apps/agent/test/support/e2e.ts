@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_POLICY, decodeRecords, splitSealedPieces, type TranscriptRecord } from '@allmende/protocol';
+import {
+  DEFAULT_POLICY,
+  decodeRecords,
+  splitSealedPieces,
+  type TranscriptRecord,
+} from '@allmende/protocol';
 import pty from '@lydell/node-pty';
 import { Decrypter } from 'age-encryption';
 import type { KeyPair, Sshd } from '../../../../test/support/openssh.ts';
@@ -62,7 +67,7 @@ export class Terminal {
       name: 'xterm',
       cols: 100,
       rows: 30,
-      env: { ...process.env, TERM: 'xterm' } as Record<string, string>,
+      env: { ...process.env, TERM: 'xterm' },
     });
     this.#pty.onData((data) => {
       this.#screen += data;
@@ -85,7 +90,8 @@ export class Terminal {
 
   /** Waits until the terminal shows `text` (or fails with what it shows). */
   async waitFor(text: string | RegExp, what = String(text)): Promise<void> {
-    const shows = () => (typeof text === 'string' ? this.#screen.includes(text) : text.test(this.#screen));
+    const shows = () =>
+      typeof text === 'string' ? this.#screen.includes(text) : text.test(this.#screen);
     let done = false;
     const exited = this.exited.then(() => {
       if (!shows() && !done) throw new Error(`ssh exited before showing ${what}: ${this.#screen}`);
@@ -117,7 +123,10 @@ export async function startCaServer(caKey: string, krl: () => Uint8Array) {
 }
 
 /** Opens a sealed transcript with an age identity, as an oversight member would. */
-export async function openTranscript(sealed: Uint8Array, identity: string): Promise<TranscriptRecord[]> {
+export async function openTranscript(
+  sealed: Uint8Array,
+  identity: string,
+): Promise<TranscriptRecord[]> {
   const decrypter = new Decrypter();
   decrypter.addIdentity(identity);
   const records: TranscriptRecord[] = [];

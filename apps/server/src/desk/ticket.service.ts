@@ -120,17 +120,25 @@ export class TicketService {
    * change that no recorded session explains); the requester is `host:<name>`.
    */
   async reportForHost(host: string, title: string, body: string): Promise<Ticket> {
-    return this.#open(`host:${host}`, {
-      title,
-      body,
-      service: null,
-      private: true,
-      priority: 'high',
-      labels: ['attestation'],
-    });
+    return this.#open(
+      `host:${host}`,
+      {
+        title,
+        body,
+        service: null,
+        private: true,
+        priority: 'high',
+        labels: ['attestation'],
+      },
+      [],
+    );
   }
 
-  #open(requester: string, input: NewTicketInput): Promise<Ticket> {
+  #open(
+    requester: string,
+    input: NewTicketInput,
+    watchers: string[] = [requester],
+  ): Promise<Ticket> {
     return this.#exclusive(async () => {
       // Another server process may have opened tickets too (PostgreSQL).
       const id = Math.max(this.#lastId, await this.#repo.lastId()) + 1;
@@ -169,11 +177,11 @@ export class TicketService {
           opened_idx: index,
           closed_idx: null,
         };
-        await this.#repo.insertTicket(trx, row, [requester]);
+        await this.#repo.insertTicket(trx, row, watchers);
       });
       this.#lastId = id;
       if (!row) throw new AppError('INTERNAL', 'the ticket was not stored');
-      return this.#view(requester, row, [requester], 0);
+      return this.#view(requester, row, watchers, 0);
     });
   }
 

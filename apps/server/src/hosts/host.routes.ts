@@ -35,9 +35,7 @@ export function hostRoutes(
     },
     async (request, reply) => {
       const member = await auth.requireMember(request);
-      return reply
-        .status(201)
-        .send(await hosts.createEnrolmentToken(member, request.params.name));
+      return reply.status(201).send(await hosts.createEnrolmentToken(member, request.params.name));
     },
   );
   api.post(

@@ -28,7 +28,9 @@ export function openHosts(deps: HostsDependencies): Hosts {
   return {
     service,
     routes(app) {
-      hostRoutes(app, service, { requireMember: async (request) => (await memberOf(request)).handle });
+      hostRoutes(app, service, {
+        requireMember: async (request) => (await memberOf(request)).handle,
+      });
     },
   };
 }

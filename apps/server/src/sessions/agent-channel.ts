@@ -123,7 +123,10 @@ class AgentConnection {
     }
     const parsed = AgentMessage.safeParse(value);
     if (!parsed.success) {
-      throw new AppError('AGENT_BAD_MESSAGE', `malformed message: ${z.prettifyError(parsed.error)}`);
+      throw new AppError(
+        'AGENT_BAD_MESSAGE',
+        `malformed message: ${z.prettifyError(parsed.error)}`,
+      );
     }
     const message = parsed.data;
     if (message.t === 'hello') return this.#async(() => this.#hello(message));

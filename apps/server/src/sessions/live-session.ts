@@ -150,7 +150,11 @@ export class LiveSession {
   input(seq: number, data: Uint8Array): void {
     if (this.#state === 'ended') return;
     if (this.#state !== 'live') {
-      this.#record({ kind: 'event', at: this.#at(), event: { type: 'input-discarded', bytes: data.length } });
+      this.#record({
+        kind: 'event',
+        at: this.#at(),
+        event: { type: 'input-discarded', bytes: data.length },
+      });
       this.#options.agent.send({ t: 'discarded', seq });
       return;
     }
@@ -269,6 +273,14 @@ export class LiveSession {
       this.#options.agent.send({ t: 'end', reason, message: message ?? endMessage(reason, by) });
     }
     this.#state = 'ended';
+    const endedAt = this.#options.now().toISOString();
+    this.#row = {
+      ...this.#row,
+      ended_at: endedAt,
+      end_reason: reason,
+      ended_by: by,
+      exit_code: exitCode,
+    };
     clearTimeout(this.#expiryTimer);
     clearTimeout(this.#chunkTimer);
     clearTimeout(this.#flushTimer);
@@ -278,7 +290,6 @@ export class LiveSession {
     try {
       await this.#serial(() => this.#closeChunk());
       await this.#serial(async () => {
-        const endedAt = this.#options.now().toISOString();
         const transcript = this.#transcriptHash.digest('hex');
         const { index } = await this.#options.log.append(
           {

@@ -82,7 +82,13 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService, au
         summary: 'End a live session (members): the recorder ends the shell',
         tags,
         params: Params,
-        response: { 200: SessionInfo, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        response: {
+          200: SessionInfo,
+          401: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+        },
       },
     },
     async (request) => {

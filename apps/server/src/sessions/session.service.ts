@@ -13,12 +13,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { EnrolledHost } from '../hosts/host.service.ts';
 import type { LogService } from '../log/log.service.ts';
-import {
-  LiveSession,
-  sessionInfoOf,
-  type AgentLink,
-  type ObserverLink,
-} from './live-session.ts';
+import { LiveSession, sessionInfoOf, type AgentLink, type ObserverLink } from './live-session.ts';
 import type { SessionAuthority, SessionGrant } from './session-authority.ts';
 import type { SessionRepository, SessionRow } from './session.repo.ts';
 import { TranscriptSealer } from './transcript-sealer.ts';
@@ -102,7 +97,11 @@ export class SessionService {
     };
     const serial = serialOf(message.certificate);
     if (!host.logins.includes(message.login)) {
-      return refuse('SESSION_REFUSED', `the login ${message.login} is not guarded on ${host.host}`, serial);
+      return refuse(
+        'SESSION_REFUSED',
+        `the login ${message.login} is not guarded on ${host.host}`,
+        serial,
+      );
     }
     if (sessionKindOf(message.command) !== message.kind) {
       return refuse('AGENT_BAD_MESSAGE', 'the kind of session does not match its command', serial);
