@@ -4,4 +4,3 @@ export { AGENT_COMMANDS, runAgent, type AgentCommand, type AgentValues } from '.
 export { AgentError, type AgentErrorCode } from './agent-error.ts';
 export { enroll, refreshKrl, RECORDER_SCRIPT, type EnrolOptions } from './enroll.ts';
 export { attest, collectAttestation } from './attest.ts';
-export { runRecorder } from './recorder.ts';

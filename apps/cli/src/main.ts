@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_CODES, type Command } from './cli.ts';
+import { AGENT_CLI_COMMANDS } from './commands/agent.ts';
 import { COOP_COMMANDS } from './commands/coop.ts';
 import { HOST_COMMANDS } from './commands/host.ts';
 import { KEY_COMMANDS } from './commands/key.ts';
@@ -9,6 +10,7 @@ import { MEMBER_COMMANDS } from './commands/member.ts';
 import { POLICY_COMMANDS } from './commands/policy.ts';
 import { PROPOSAL_COMMANDS } from './commands/proposal.ts';
 import { SERVICE_COMMANDS } from './commands/service.ts';
+import { SESSION_COMMANDS } from './commands/session.ts';
 import { SIGN_COMMANDS } from './commands/sign.ts';
 import { WIKI_COMMANDS } from './commands/wiki.ts';
 import { TICKET_COMMANDS } from './commands/ticket.ts';
@@ -27,6 +29,8 @@ const COMMANDS: Record<string, Command> = {
   ...HOST_COMMANDS,
   ...KEY_COMMANDS,
   ...POLICY_COMMANDS,
+  ...SESSION_COMMANDS,
+  ...AGENT_CLI_COMMANDS,
 };
 
 function usage(names: readonly string[]): string {
@@ -125,7 +129,10 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_CODES[error.code];
     }
     // The server's AppError, by name: importing the server to check would slow every command.
-    if (error instanceof SshSignError || (error instanceof Error && error.name === 'AppError')) {
+    if (
+      error instanceof SshSignError ||
+      (error instanceof Error && (error.name === 'AppError' || error.name === 'AgentError'))
+    ) {
       console.error(`allmende: ${error.message}`);
       return 1;
     }
