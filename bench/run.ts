@@ -7,11 +7,28 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DIALECTS } from '../apps/server/test/harness.ts';
 import { benchLog, type LogFigures } from './log.bench.ts';
+import { benchSession } from './session.bench.ts';
 
 const results = fileURLToPath(new URL('./results/', import.meta.url));
 const say = (line: string) => console.log(line);
 
 const only = process.argv[2];
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version };
+
+// `npm run bench -- session` runs only the recorder's benchmark; every run includes it.
+if (!only || only === 'session') {
+  say('session recorder benchmark …');
+  const session = await benchSession(say);
+  await mkdir(results, { recursive: true });
+  const report = { date: new Date().toISOString(), machine, ...session };
+  await writeFile(`${results}session.json`, JSON.stringify(report, null, 2) + '\n');
+  for (const [figure, value] of Object.entries(session)) {
+    console.log(`${figure.padEnd(28)}${String(value).padStart(14)}`);
+  }
+  console.log('written to bench/results/session.json\n');
+  if (only === 'session') process.exit(0);
+}
+
 const dialects = DIALECTS.filter((d) => !only || d === only);
 const figures: Partial<Record<(typeof DIALECTS)[number], LogFigures>> = {};
 for (const dialect of dialects) {
@@ -20,7 +37,6 @@ for (const dialect of dialects) {
 }
 
 await mkdir(results, { recursive: true });
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version };
 // `npm run bench -- sqlite` refreshes one dialect and keeps the other's figures.
 const previous = JSON.parse(
   await readFile(`${results}log.json`, 'utf8').catch(() => '{}'),

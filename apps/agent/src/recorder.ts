@@ -162,6 +162,8 @@ class Session {
   #finish!: (code: number) => void;
   #done = false;
   #exitCode: number | null = null;
+  /** Output handed to the channel that the socket has not taken yet. */
+  #inFlight = 0;
   /** Set once the recorder ends the shell: the code it exits with. */
   #stopping: number | undefined;
 
@@ -329,15 +331,18 @@ class Session {
   #output(data: Buffer, type: number): void {
     const stream = type === FRAME.error && !this.#options.size ? process.stderr : process.stdout;
     for (let offset = 0; offset < data.length; offset += MAX_FRAME_DATA) {
-      this.#channel.sendFrame(type, 0, data.subarray(offset, offset + MAX_FRAME_DATA), () =>
-        this.#relieve('socket'),
-      );
+      const part = data.subarray(offset, offset + MAX_FRAME_DATA);
+      this.#inFlight += part.length;
+      this.#channel.sendFrame(type, 0, part, () => {
+        this.#inFlight -= part.length;
+        if (this.#inFlight <= SEND_HIGH / 2) this.#relieve('socket');
+      });
     }
     if (!stream.write(data)) {
       this.#hold('stdout');
       stream.once('drain', () => this.#relieve('stdout'));
     }
-    if (this.#channel.bufferedAmount > SEND_HIGH) this.#hold('socket');
+    if (this.#inFlight > SEND_HIGH) this.#hold('socket');
   }
 
   #hold(what: 'socket' | 'stdout'): void {
@@ -347,7 +352,6 @@ class Session {
 
   #relieve(what: 'socket' | 'stdout'): void {
     if (!this.#outputHeld[what]) return;
-    if (what === 'socket' && this.#channel.bufferedAmount > SEND_HIGH / 2) return;
     this.#outputHeld[what] = false;
     if (!this.#outputHeld.socket && !this.#outputHeld.stdout) this.#child?.resume();
   }
