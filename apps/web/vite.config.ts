@@ -25,6 +25,11 @@ export default defineConfig({
   },
   server: {
     // Only the C2SP paths under /log go to the server: /log and /log/entries/<n> are pages.
-    proxy: { '/api': api, '^/log/(checkpoint|tile/)': api, '/healthz': api },
+    proxy: {
+      '/api': api,
+      '/ws': { target: api, ws: true },
+      '^/log/(checkpoint|tile/)': api,
+      '/healthz': api,
+    },
   },
 });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_CODES, type Command } from './cli.ts';
 import { ACCESS_COMMANDS } from './commands/access.ts';
+import { AGENT_CLI_COMMANDS } from './commands/agent.ts';
 import { COOP_COMMANDS } from './commands/coop.ts';
 import { HOST_COMMANDS } from './commands/host.ts';
 import { KEY_COMMANDS } from './commands/key.ts';
@@ -10,6 +11,7 @@ import { MEMBER_COMMANDS } from './commands/member.ts';
 import { POLICY_COMMANDS } from './commands/policy.ts';
 import { PROPOSAL_COMMANDS } from './commands/proposal.ts';
 import { SERVICE_COMMANDS } from './commands/service.ts';
+import { SESSION_COMMANDS } from './commands/session.ts';
 import { SIGN_COMMANDS } from './commands/sign.ts';
 import { WIKI_COMMANDS } from './commands/wiki.ts';
 import { TICKET_COMMANDS } from './commands/ticket.ts';
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, Command> = {
   ...POLICY_COMMANDS,
   ...WITNESS_COMMANDS,
   ...ACCESS_COMMANDS,
+  ...SESSION_COMMANDS,
+  ...AGENT_CLI_COMMANDS,
 };
 
 function usage(names: readonly string[]): string {
@@ -129,7 +133,10 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_CODES[error.code];
     }
     // The server's AppError, by name: importing the server to check would slow every command.
-    if (error instanceof SshSignError || (error instanceof Error && error.name === 'AppError')) {
+    if (
+      error instanceof SshSignError ||
+      (error instanceof Error && (error.name === 'AppError' || error.name === 'AgentError'))
+    ) {
       console.error(`allmende: ${error.message}`);
       return 1;
     }

@@ -8,6 +8,7 @@ import { AppError } from './errors.ts';
 import { CoopRepository } from './coop/coop.repo.ts';
 import { CoopService, type FounderInput } from './coop/coop.service.ts';
 import { openDesk, type Desk } from './desk/index.ts';
+import { openHosts, type Hosts } from './hosts/index.ts';
 import { buildApp } from './http/app.ts';
 import { LogRepository } from './log/log.repo.ts';
 import { LogService } from './log/log.service.ts';
@@ -17,6 +18,7 @@ import { MailOutbox } from './mail/outbox.ts';
 import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
 import { openSearch } from './search/index.ts';
+import { openSessions, type SessionAuthority, type Sessions } from './sessions/index.ts';
 import { openWiki, type Wiki } from './wiki/index.ts';
 import { openWitnesses, type Witnesses } from './witness/index.ts';
 
@@ -33,9 +35,20 @@ export type Cooperative = {
   outbox: MailOutbox;
   witnesses: Witnesses;
   access: Access;
+  hosts: Hosts;
+  sessions: Sessions;
   metrics: Metrics;
   adminToken: string;
   close(): Promise<void>;
+};
+
+/**
+ * How sessions are checked: by the cooperative's CA (access/), unless a test brings its own
+ * SessionAuthority; tests may also hold acknowledgements back.
+ */
+export type SessionOptions = {
+  sessionAuthority?: SessionAuthority;
+  beforeAck?: (session: string, seq: number) => Promise<void>;
 };
 
 /**
@@ -45,7 +58,7 @@ export type Cooperative = {
  */
 export async function openCooperative(
   config: Config,
-  options: { founders?: FounderInput[] } = {},
+  options: { founders?: FounderInput[] } & SessionOptions = {},
 ): Promise<Cooperative> {
   const secrets = await prepareDataFolder(config.dataDir, config);
   const database = await openDatabase(config);
@@ -102,6 +115,23 @@ export async function openCooperative(
       recorderCommand: config.recorderCommand,
       onError: (error) => console.error('allmende: access:', (error as Error).message),
     });
+    const sessions = await openSessions({
+      database,
+      coop,
+      log,
+      authority: options.sessionAuthority ?? sessionAuthorityOf(access),
+      url: config.url,
+      beforeAck: options.beforeAck,
+    });
+    const hosts = openHosts({
+      database,
+      coop,
+      log,
+      url: config.url,
+      sessionsSince: (host, since) => sessions.service.sessionsSince(host, since),
+      reportToOversight: async (host, title, body) =>
+        (await desk.tickets.reportForHost(host, title, body)).id,
+    });
     return {
       config,
       database,
@@ -112,6 +142,8 @@ export async function openCooperative(
       outbox,
       witnesses,
       access,
+      hosts,
+      sessions,
       metrics,
       adminToken: secrets.adminToken,
       async close() {
@@ -127,6 +159,24 @@ export async function openCooperative(
     await database.close();
     throw error;
   }
+}
+
+/** Sessions ask the CA whether a certificate opens them, in the shape sessions/ expects. */
+function sessionAuthorityOf(access: Access): SessionAuthority {
+  return {
+    async checkSessionCertificate(check, at) {
+      const result = await access.checkSessionCertificate(check, at);
+      if (!result.ok) return result;
+      const { id, ticket, requester, command } = result.request;
+      return {
+        ...result,
+        request: { id: String(id), ticket, requester, ...(command !== null && { command }) },
+      };
+    },
+    onRevoked(listener) {
+      access.onRevoked(listener);
+    },
+  };
 }
 
 /** An existing log must be this data folder's: its genesis names the key that signs it. */
@@ -166,15 +216,23 @@ export type RunningServer = Cooperative & {
 
 /** Starts the whole server: the cooperative, the HTTP API, the log endpoints and the web app. */
 export async function startServer(
-  options: ConfigOverrides & {
-    logger?: boolean;
-    webRoot?: string;
-    founders?: FounderInput[];
-  } = {},
+  options: ConfigOverrides &
+    SessionOptions & {
+      logger?: boolean;
+      webRoot?: string;
+      founders?: FounderInput[];
+    } = {},
 ): Promise<RunningServer> {
-  const { logger = false, webRoot = DEFAULT_WEB_ROOT, founders, ...overrides } = options;
+  const {
+    logger = false,
+    webRoot = DEFAULT_WEB_ROOT,
+    founders,
+    sessionAuthority,
+    beforeAck,
+    ...overrides
+  } = options;
   const config = await loadConfig(overrides);
-  const coop = await openCooperative(config, { founders });
+  const coop = await openCooperative(config, { founders, sessionAuthority, beforeAck });
   const app = await buildApp({
     log: coop.log,
     coop: coop.coop,
@@ -182,6 +240,8 @@ export async function startServer(
     desk: coop.desk,
     witnesses: coop.witnesses,
     access: coop.access,
+    hosts: coop.hosts,
+    sessions: coop.sessions,
     search: openSearch({ database: coop.database, desk: coop.desk, wiki: coop.wiki }),
     auth: {
       database: coop.database,

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import { AccessPage } from './access/access-page.tsx';
 import { AccessRequestPage } from './access/access-request-page.tsx';
 import { AccountPage } from './account/account-page.tsx';
@@ -27,8 +27,10 @@ import { Link, matchRoute, navigate, usePathname, type Page, type Route } from '
 import { ServicePage } from './services/service-page.tsx';
 import { ServicesPage } from './services/services-page.tsx';
 import { APP_NAME } from './ui/document-title.ts';
+import { Loading } from './ui/feedback.tsx';
 import { loginPath } from './ui/paths.ts';
 import { SearchPage } from './search/search-page.tsx';
+import { SessionsPage } from './sessions/sessions-page.tsx';
 import { WikiDiffPage } from './wiki/wiki-diff-page.tsx';
 import { WikiEditPage } from './wiki/wiki-edit-page.tsx';
 import { WikiHistoryPage } from './wiki/wiki-history-page.tsx';
@@ -37,6 +39,11 @@ import { WikiPageView } from './wiki/wiki-page.tsx';
 import { WikiRevisionPage } from './wiki/wiki-revision-page.tsx';
 
 type Section = keyof Messages['nav'];
+
+// xterm.js and age load only with a session's page: most visitors never open one.
+const SessionPage = lazy(() =>
+  import('./sessions/session-page.tsx').then((m) => ({ default: m.SessionPage })),
+);
 
 /** The section of the main navigation that a page belongs to. */
 const SECTIONS: Record<Page, Section | null> = {
@@ -68,6 +75,8 @@ const SECTIONS: Record<Page, Section | null> = {
   'wiki-revision': 'wiki',
   'wiki-diff': 'wiki',
   search: 'search',
+  sessions: 'sessions',
+  session: 'sessions',
   'not-found': null,
 };
 
@@ -79,6 +88,7 @@ const PUBLIC_SECTIONS: Section[] = [
   'search',
   'members',
   'hosts',
+  'sessions',
   'policies',
   'proposals',
   'log',
@@ -192,6 +202,14 @@ function PageFor({ route }: { route: Route }) {
       return <AccessRequestPage key={route.id} id={route.id} />;
     case 'search':
       return <SearchPage />;
+    case 'sessions':
+      return <SessionsPage />;
+    case 'session':
+      return (
+        <Suspense fallback={<Loading />}>
+          <SessionPage key={route.id} id={route.id} />
+        </Suspense>
+      );
     case 'wiki':
       return <WikiIndexPage />;
     case 'wiki-page':

@@ -38,6 +38,8 @@ export type Route =
   | { page: 'wiki-revision'; path: string; revision: number }
   | { page: 'wiki-diff'; path: string; from: number; to: number }
   | { page: 'search' }
+  | { page: 'sessions' }
+  | { page: 'session'; id: string }
   | { page: 'not-found' };
 
 export type Page = Route['page'];
@@ -58,6 +60,7 @@ const FIXED: Record<string, Route> = {
   '/access': { page: 'access' },
   '/wiki': { page: 'wiki' },
   '/search': { page: 'search' },
+  '/sessions': { page: 'sessions' },
 };
 
 const HANDLE = new RegExp(`^/(members|services)/(${HANDLE_PATTERN})$`);
@@ -93,6 +96,8 @@ export function matchRoute(pathname: string): Route {
   if (ticket?.[1] !== undefined && Number.isSafeInteger(Number(ticket[1]))) {
     return { page: 'ticket', id: Number(ticket[1]) };
   }
+  const session = /^\/sessions\/([A-Za-z0-9_-]{22})$/.exec(path);
+  if (session?.[1] !== undefined) return { page: 'session', id: session[1] };
   return matchWikiRoute(path);
 }
 

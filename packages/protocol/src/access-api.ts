@@ -5,9 +5,9 @@ import {
   AccessDenied,
   AccessRequested,
   AccessWithdrawn,
-  Login,
   SshFingerprint,
 } from './statement.ts';
+import { Login } from './session.ts';
 
 /**
  * JSON shapes of the access API (`/api/access/*`): requests for privileged access to a host, the

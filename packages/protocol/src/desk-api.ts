@@ -107,8 +107,11 @@ export const Ticket = z.object({
   /** Null where the viewer may not see a private ticket's content. */
   title: z.string().nullable(),
   body: z.string().nullable(),
-  /** A member's handle, or a visitor's address (shown to members only). */
-  requester: z.union([Handle, Email]).nullable(),
+  /**
+   * A member's handle, a visitor's address (shown to members only), or `host:<name>` (a host's
+   * attestation reported it).
+   */
+  requester: z.union([Handle, Email, z.string().regex(/^host:[a-z0-9.-]{1,253}$/)]).nullable(),
   /** Whether a visitor (someone without an account) asked. */
   visitor: z.boolean(),
   via: Channel,

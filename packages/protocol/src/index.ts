@@ -7,5 +7,7 @@ export * from './desk-api.ts';
 export * from './errors.ts';
 export * from './log-api.ts';
 export * from './search-api.ts';
+export * from './session.ts';
+export * from './session-api.ts';
 export * from './statement.ts';
 export * from './wiki-api.ts';

@@ -21,6 +21,17 @@ import {
   WikiPath,
   humanText,
 } from './coop.ts';
+import {
+  AttestedFile,
+  CommandLine,
+  FileDigest,
+  Login,
+  MAX_ATTESTED_FILES,
+  SessionEndReason,
+  SessionId,
+  SessionKind,
+  Sha256Hex,
+} from './session.ts';
 
 /**
  * A statement is one entry of the public log: canonical JSON (RFC 8785) of a typed record.
@@ -136,20 +147,131 @@ export const TicketClosed = coopStatement(
   }),
 );
 
+/**
+ * A host was enrolled by its agent: the key by which the host proves itself on its channel to
+ * the server, the logins that only the cooperative's certificates open, and the SHA-256 of each
+ * file the agent installed (the sshd drop-in, the CA key, the KRL, the principals files).
+ */
+export const HostEnrolled = coopStatement(
+  'host.enrolled',
+  z.strictObject({
+    host: HostName,
+    hostKey: z.string().min(1).max(200),
+    logins: z.array(Login).min(1).max(20),
+    installed: z.array(FileDigest).min(1).max(50),
+  }),
+);
+
+/**
+ * A host reported digests of its configuration: sshd, sudoers, every authorized_keys, the
+ * agent's own files and the package list. `changed` names the paths whose digest differs from
+ * the previous attestation (or that appeared or went); `unexplained` says that no recorded
+ * session on the host since then explains them (a ticket for the oversight group was opened).
+ */
+export const HostAttested = coopStatement(
+  'host.attested',
+  z.strictObject({
+    host: HostName,
+    files: z.array(AttestedFile).max(MAX_ATTESTED_FILES),
+    changed: z.array(z.string().max(1024)).max(MAX_ATTESTED_FILES),
+    unexplained: z.boolean(),
+    ticket: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable(),
+  }),
+);
+
+const Serial = z.string().regex(/^[0-9]{1,20}$/, { message: 'a certificate serial in decimal' });
+
+/**
+ * A guarded session began on a host: the request and certificate (serial) that allowed it, the
+ * login, what runs, and the command line when the policy publishes command lines. Its
+ * transcript is sealed to `recipients`, the oversight group's age keys at the start.
+ */
+export const SessionStarted = coopStatement(
+  'session.started',
+  z.strictObject({
+    session: SessionId,
+    host: HostName,
+    principal: Login,
+    request: z.string().min(1).max(200),
+    ticket: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable(),
+    serial: Serial,
+    kind: SessionKind,
+    command: CommandLine.optional(),
+    observerRequired: z.boolean(),
+    recipients: z.array(z.string().max(100)).min(1).max(200),
+  }),
+);
+
+/**
+ * A stretch of a session's transcript (at least every 10 s or 64 KiB): the SHA-256 of its
+ * sealed pieces, framed as the transcript frames them, and a salted SHA-256 of the records in
+ * them (the salt is sealed in the transcript, so that a guess of what was typed cannot be
+ * checked against the log).
+ */
+export const SessionChunk = coopStatement(
+  'session.chunk',
+  z.strictObject({
+    session: SessionId,
+    chunk: z.number().int().min(0),
+    pieces: z.strictObject({ from: z.number().int().min(0), to: z.number().int().min(1) }),
+    inputBytes: z.number().int().min(0),
+    outputBytes: z.number().int().min(0),
+    sealed: Sha256Hex,
+    plain: Sha256Hex,
+  }),
+);
+
+/** A session ended: why, by whom, its totals and the SHA-256 of its whole sealed transcript. */
+export const SessionEnded = coopStatement(
+  'session.ended',
+  z.strictObject({
+    session: SessionId,
+    reason: SessionEndReason,
+    by: Handle.nullable(),
+    exitCode: z.number().int().nullable(),
+    chunks: z.number().int().min(0),
+    pieces: z.number().int().min(0),
+    inputBytes: z.number().int().min(0),
+    outputBytes: z.number().int().min(0),
+    transcript: Sha256Hex,
+  }),
+);
+
+/**
+ * A host's recorder asked for a session and the server refused it: the certificate did not
+ * check out, the policy forbids what was asked (a file transfer), or the login is not guarded.
+ */
+export const SessionRefused = coopStatement(
+  'session.refused',
+  z.strictObject({
+    host: HostName,
+    principal: Login,
+    serial: Serial.nullable(),
+    kind: SessionKind,
+    code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+    reason: humanText(500, 'a reason'),
+  }),
+);
+
 /** Statements the server makes on its own authority: they change nothing in the cooperative. */
-const COOP_STATEMENTS = [Notice, TicketOpened, TicketClosed] as const;
+const COOP_STATEMENTS = [
+  Notice,
+  TicketOpened,
+  TicketClosed,
+  HostEnrolled,
+  HostAttested,
+  SessionStarted,
+  SessionChunk,
+  SessionEnded,
+  SessionRefused,
+] as const;
 
 // --- Access: requests, approvals and the certificates the CA issues (docs/consent.md) --------
 
 const LogIndex = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { message: 'a SHA-256 digest in hex' });
 /** Whole seconds in UTC, as OpenSSH certificates count validity. */
 const CertificateTime = z.iso.datetime({ offset: false, precision: 0 });
 
-/** A login on a host, as a certificate's principal: a POSIX user name such as `root`. */
-export const Login = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, {
-  message: 'a login is a user name on the host: lowercase letters, digits, "_" or "-", e.g. root',
-});
 /** An SSH key by its fingerprint, as `ssh-keygen -l` prints it. */
 export const SshFingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, {
   message: 'an SSH key fingerprint, "SHA256:" and 43 base64 characters',

@@ -1,4 +1,4 @@
-import { HostInfo, HostList } from '@allmende/protocol';
+import { EnrolmentToken, HostInfo, HostList } from '@allmende/protocol';
 import { segment } from '../api-client.ts';
 import {
   type Command,
@@ -69,6 +69,20 @@ export const HOST_COMMANDS: Record<string, Command> = {
         `added at index ${host.addedAt}`,
       ];
       console.log(lines.map(shown).join('\n'));
+      return 0;
+    },
+  },
+  'host enrol': {
+    synopsis: 'host enrol NAME [--server URL] [--json]',
+    summary: "make a single-use token (valid for an hour) with which the host's agent enrols",
+    options: { ...SERVER, ...JSON_OUTPUT },
+    args: 1,
+    async run(values, [name = '']) {
+      const { api } = await connect(values);
+      const token = await api.post(`/api/hosts/${segment(name)}/enrol`, {}, EnrolmentToken);
+      if (flag(values, 'json')) printJson(token);
+      else
+        console.log(`Run on ${token.host} as root, before ${token.expiresAt}:\n  ${token.command}`);
       return 0;
     },
   },

@@ -10,6 +10,7 @@ import { deskMailMigration } from './migrations/0007-desk-mail.ts';
 import { searchSpeedMigration } from './migrations/0007-search-speed.ts';
 import { witnessMigration } from './migrations/0008-witness.ts';
 import { accessMigration } from './migrations/0009-access.ts';
+import { sessionsMigration } from './migrations/0010-sessions.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -51,5 +52,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007-search-speed': searchSpeedMigration(dialect),
     '0008-witness': witnessMigration(dialect),
     '0009-access': accessMigration(dialect),
+    '0010-sessions': sessionsMigration(dialect),
   };
 }

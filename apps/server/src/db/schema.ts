@@ -2,6 +2,8 @@ import type { AccessTables } from '../access/access.schema.ts';
 import type { AuthTables } from '../auth/auth.schema.ts';
 import type { DeskTables } from '../desk/desk.schema.ts';
 import type { MailTables } from '../mail/mail.schema.ts';
+import type { HostTables } from '../hosts/host.schema.ts';
+import type { SessionTables } from '../sessions/session.schema.ts';
 import type { WikiTables } from '../wiki/wiki.schema.ts';
 import type { WitnessTables } from '../witness/witness.schema.ts';
 
@@ -13,7 +15,9 @@ export type Schema = LogTables &
   DeskTables &
   MailTables &
   WitnessTables &
-  AccessTables;
+  AccessTables &
+  HostTables &
+  SessionTables;
 
 type LogTables = {
   log_entries: { idx: number; entry: Uint8Array };

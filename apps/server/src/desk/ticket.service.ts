@@ -154,6 +154,29 @@ export class TicketService {
   openTicket(requester: string, input: NewTicketInput, extras: WriteExtras = {}): Promise<Ticket> {
     if (!isVisitor(requester)) this.#requireMember(requester);
     if (input.service !== null) this.#serviceRecord(input.service);
+    return this.#open(requester, input, extras);
+  }
+
+  /**
+   * Opens a private ticket for the oversight group on behalf of a host (its attestation found a
+   * change that no recorded session explains); the requester is `host:<name>`.
+   */
+  async reportForHost(host: string, title: string, body: string): Promise<Ticket> {
+    return this.#open(
+      `host:${host}`,
+      {
+        title,
+        body,
+        service: null,
+        private: true,
+        priority: 'high',
+        labels: ['attestation'],
+      },
+      {},
+    );
+  }
+
+  #open(requester: string, input: NewTicketInput, extras: WriteExtras): Promise<Ticket> {
     return this.#exclusive(async () => {
       // Another server process may have opened tickets too (PostgreSQL).
       const id = Math.max(this.#lastId, await this.#repo.lastId()) + 1;
@@ -193,7 +216,9 @@ export class TicketService {
           closed_idx: null,
           via: extras.via ?? 'web',
         };
-        await this.#repo.insertTicket(trx, row, isVisitor(requester) ? [] : [requester]);
+        // Members watch what they asked; visitors and hosts hear of it otherwise, or not at all.
+        const watchers = isVisitor(requester) || requester.startsWith('host:') ? [] : [requester];
+        await this.#repo.insertTicket(trx, row, watchers);
         await this.#repo.insertAttachments(trx, id, null, extras.attachments ?? []);
         await extras.within?.(trx, { ticket: id, item: undefined });
       });

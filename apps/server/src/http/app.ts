@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -11,11 +12,13 @@ import type { Access } from '../access/index.ts';
 import { coopRoutes } from '../coop/coop.routes.ts';
 import type { CoopService } from '../coop/coop.service.ts';
 import type { Desk } from '../desk/index.ts';
+import type { Hosts } from '../hosts/index.ts';
 import type { LogService } from '../log/log.service.ts';
 import { logRoutes } from '../log/log.routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
 import type { Search } from '../search/index.ts';
+import type { Sessions } from '../sessions/index.ts';
 import type { Wiki } from '../wiki/index.ts';
 import type { Witnesses } from '../witness/index.ts';
 import { type AuthDependencies, memberOf, optionalMemberOf, registerAuth } from '../auth/index.ts';
@@ -40,6 +43,8 @@ export type AppDependencies = {
   desk: Desk;
   witnesses: Witnesses;
   access: Access;
+  hosts: Hosts;
+  sessions: Sessions;
   search: Search;
   auth: AuthDependencies;
   metrics: Metrics;
@@ -93,6 +98,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     transform: jsonSchemaTransform,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  // Live channels under /ws/: agents' sessions and observers. A frame is at most 64 KiB of data.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
 
   // Sign-in first: its hook tells every later route who is asking.
   await registerAuth(app, deps.auth);
@@ -108,6 +115,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   deps.wiki.routes(app);
   deps.desk.routes(app);
   deps.access.routes(app);
+  deps.hosts.routes(app);
+  deps.sessions.routes(app, deps.hosts.service);
   deps.search.routes(app);
   opsRoutes(app, deps);
 

@@ -291,7 +291,11 @@ function TicketFacts({
 
 /** A member by their handle (a link), or someone who wrote by e-mail. */
 function Person({ who }: { who: string }) {
-  return who.includes('@') ? <span>{who}</span> : <MemberLink handle={who} />;
+  return who.includes('@') || who.startsWith('host:') ? (
+    <span>{who}</span>
+  ) : (
+    <MemberLink handle={who} />
+  );
 }
 
 /** Who wrote: a member or visitor by name, "a visitor" whose address is not for the viewer. */

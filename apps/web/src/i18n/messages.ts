@@ -2,6 +2,9 @@ import type {
   AccessStatus,
   GovernancePolicy,
   MemberKey,
+  SessionEndReason,
+  SessionKind,
+  SessionState,
   MissingConsent,
   RevocationReason,
   Sensitivity,
@@ -37,6 +40,7 @@ export type Messages = {
     services: string;
     members: string;
     hosts: string;
+    sessions: string;
     policies: string;
     proposals: string;
     invitations: string;
@@ -164,6 +168,15 @@ export type Messages = {
     certIssued: (serial: number, request: number, principal: string) => string;
     certRevoked: (serial: number, request: number, reason: string) => string;
     revocationReasons: Record<RevocationReason, string>;
+    hostEnrolled: (host: string, logins: string) => string;
+    /** `changed` is a count, already formatted. */
+    hostAttested: (host: string, changed: number, unexplained: boolean) => string;
+    sessionStarted: (principal: string, host: string, kind: string) => string;
+    sessionChunk: (chunk: number, bytes: string) => string;
+    sessionEnded: (reason: string) => string;
+    sessionRefused: (principal: string, host: string, reason: string) => string;
+    /** Shown above a session statement's body, with a link to the session. */
+    sessionLink: string;
     keyKinds: Record<MemberKey['kind'], string>;
     /** A label in quotation marks. */
     quote: (text: string) => string;
@@ -221,6 +234,8 @@ export type Messages = {
       certificate: string;
       certificateDigest: string;
       caKey: string;
+      /** The whole body of a host's or a session's statement, as JSON. */
+      body: string;
     };
   };
   /** Signing a statement: what the member sees before and while consenting. */
@@ -865,6 +880,57 @@ export type Messages = {
     noChanges: string;
     revisionTitle: (title: string, revision: number) => string;
     oldRevision: string;
+  };
+  sessions: {
+    title: string;
+    intro: string;
+    none: string;
+    live: string;
+    past: string;
+    tableCaption: string;
+    host: string;
+    login: string;
+    kind: string;
+    state: string;
+    started: string;
+    ended: string;
+    observers: string;
+    requester: string;
+    request: string;
+    ticket: string;
+    serial: string;
+    command: string;
+    commandSealed: string;
+    bytes: (input: string, output: string) => string;
+    kinds: Record<SessionKind, string>;
+    states: Record<SessionState, string>;
+    reasons: Record<SessionEndReason, string>;
+    endedBy: (reason: string, who: string) => string;
+    sessionTitle: (host: string, login: string) => string;
+    observerRequired: string;
+    recipients: string;
+    logEntries: string;
+    watchHeading: string;
+    watchIntro: string;
+    watch: string;
+    stopWatching: string;
+    watching: string;
+    terminalLabel: string;
+    end: string;
+    confirmEnd: string;
+    ending: string;
+    signInToWatch: string;
+    watchFailed: string;
+    replayHeading: string;
+    replayIntro: string;
+    identityLabel: string;
+    identityHint: string;
+    replay: string;
+    decrypting: string;
+    replayFailed: (reason: string) => string;
+    typedHeading: string;
+    volume: string;
+    download: string;
   };
   search: {
     title: string;

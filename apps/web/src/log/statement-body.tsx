@@ -340,6 +340,27 @@ export function StatementBody({ statement }: { statement: StatementContent }) {
           <Row label={f.reason}>{t.statement.revocationReasons[statement.body.reason]}</Row>
         </>
       );
+    case 'host.enrolled':
+    case 'host.attested':
+    case 'session.refused':
+      return (
+        <Row label={t.statement.fields.body}>
+          <pre className="statement-json">{JSON.stringify(statement.body, null, 2)}</pre>
+        </Row>
+      );
+    case 'session.started':
+    case 'session.chunk':
+    case 'session.ended':
+      return (
+        <>
+          <Row label={t.statement.sessionLink}>
+            <Link to={`/sessions/${statement.body.session}`}>{statement.body.session}</Link>
+          </Row>
+          <Row label={t.statement.fields.body}>
+            <pre className="statement-json">{JSON.stringify(statement.body, null, 2)}</pre>
+          </Row>
+        </>
+      );
     case 'host.added':
     case 'host.updated': {
       const { body } = statement;

@@ -88,6 +88,37 @@ export function summarize(statement: StatementContent, t: Messages): string {
         statement.body.request,
         s.revocationReasons[statement.body.reason],
       );
+    case 'host.enrolled':
+      return s.hostEnrolled(statement.body.host, statement.body.logins.join(', '));
+    case 'host.attested':
+      return s.hostAttested(
+        statement.body.host,
+        statement.body.changed.length,
+        statement.body.unexplained,
+      );
+    case 'session.started':
+      return s.sessionStarted(
+        statement.body.principal,
+        statement.body.host,
+        t.sessions.kinds[statement.body.kind],
+      );
+    case 'session.chunk':
+      return s.sessionChunk(
+        statement.body.chunk,
+        t.sessions.bytes(String(statement.body.inputBytes), String(statement.body.outputBytes)),
+      );
+    case 'session.ended': {
+      const reason = t.sessions.reasons[statement.body.reason];
+      return s.sessionEnded(
+        statement.body.by ? t.sessions.endedBy(reason, statement.body.by) : reason,
+      );
+    }
+    case 'session.refused':
+      return s.sessionRefused(
+        statement.body.principal,
+        statement.body.host,
+        firstLine(statement.body.reason),
+      );
   }
 }
 

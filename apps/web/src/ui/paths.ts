@@ -33,3 +33,7 @@ export function ticketPath(id: number): string {
 export function wikiPath(path: string, view?: string): string {
   return view === undefined ? `/wiki/${path}` : `/wiki/${path}/-/${view}`;
 }
+
+export function sessionPath(id: string): string {
+  return `/sessions/${encodeURIComponent(id)}`;
+}

@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DEFAULT_POLICY,
+  decodeRecords,
+  splitSealedPieces,
+  type TranscriptRecord,
+} from '@allmende/protocol';
+import pty from '@lydell/node-pty';
+import { Decrypter } from 'age-encryption';
+import type { KeyPair, Sshd } from '../../../../test/support/openssh.ts';
+
+/** What the test CA's requests allow: the public policy, so no observer unless a test asks. */
+export const OPEN_POLICY = { ...DEFAULT_POLICY.access.public, observer: false };
+
+export type SshResult = { code: number | null; stdout: string; stderr: string };
+
+const sshOptions = (sshd: Sshd, key: KeyPair, certificate?: string) => [
+  '-p',
+  String(sshd.port),
+  '-i',
+  key.path,
+  '-o',
+  `CertificateFile=${certificate ?? 'none'}`,
+  '-o',
+  'IdentitiesOnly=yes',
+  '-o',
+  'StrictHostKeyChecking=no',
+  '-o',
+  'UserKnownHostsFile=/dev/null',
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  'LogLevel=ERROR',
+];
+
+/** `ssh root@127.0.0.1 COMMAND` without a terminal, as a script would run it. */
+export function ssh(
+  sshd: Sshd,
+  key: KeyPair,
+  certificate: string | undefined,
+  command: string[],
+  input?: string,
+): Promise<SshResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      'ssh',
+      [...sshOptions(sshd, key, certificate), 'root@127.0.0.1', ...command],
+      { encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+/** An interactive `ssh -tt` in a terminal of its own, driven as a person would type. */
+export class Terminal {
+  readonly #pty: pty.IPty;
+  #screen = '';
+  #waiters: (() => void)[] = [];
+  readonly exited: Promise<number>;
+
+  constructor(sshd: Sshd, key: KeyPair, certificate: string) {
+    this.#pty = pty.spawn('ssh', ['-tt', ...sshOptions(sshd, key, certificate), 'root@127.0.0.1'], {
+      name: 'xterm',
+      cols: 100,
+      rows: 30,
+      env: { ...process.env, TERM: 'xterm' },
+    });
+    this.#pty.onData((data) => {
+      this.#screen += data;
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    this.exited = new Promise((resolve) => this.#pty.onExit(({ exitCode }) => resolve(exitCode)));
+  }
+
+  get screen(): string {
+    return this.#screen;
+  }
+
+  type(text: string): void {
+    this.#pty.write(text);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.#pty.resize(cols, rows);
+  }
+
+  /** Waits until the terminal shows `text` (or fails with what it shows). */
+  async waitFor(text: string | RegExp, what = String(text)): Promise<void> {
+    const shows = () =>
+      typeof text === 'string' ? this.#screen.includes(text) : text.test(this.#screen);
+    let done = false;
+    const exited = this.exited.then(() => {
+      if (!shows() && !done) throw new Error(`ssh exited before showing ${what}: ${this.#screen}`);
+    });
+    while (!shows()) {
+      await Promise.race([new Promise<void>((resolve) => this.#waiters.push(resolve)), exited]);
+    }
+    done = true;
+  }
+
+  kill(): void {
+    this.#pty.kill();
+  }
+}
+
+/** Serves the test CA's key and its KRL, as the server's /api/access/ca and /krl will. */
+export async function startCaServer(caKey: string, krl: () => Uint8Array) {
+  const server: Server = createServer((request, response) => {
+    if (request.url === '/ca') response.end(`${caKey}\n`);
+    else if (request.url === '/krl') response.end(Buffer.from(krl()));
+    else response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Opens a sealed transcript with an age identity, as an oversight member would. */
+export async function openTranscript(
+  sealed: Uint8Array,
+  identity: string,
+): Promise<TranscriptRecord[]> {
+  const decrypter = new Decrypter();
+  decrypter.addIdentity(identity);
+  const records: TranscriptRecord[] = [];
+  for (const piece of splitSealedPieces(sealed)) {
+    records.push(...decodeRecords(await decrypter.decrypt(piece)));
+  }
+  return records;
+}
+
+export function textOf(records: readonly TranscriptRecord[], kind: 'input' | 'output'): string {
+  const decoder = new TextDecoder();
+  return records
+    .filter((r): r is Extract<TranscriptRecord, { data: Uint8Array }> => r.kind === kind)
+    .map((r) => decoder.decode(r.data))
+    .join('');
+}

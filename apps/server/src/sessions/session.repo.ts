@@ -1,0 +1,89 @@
+import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Database } from '../db/database.ts';
+import type { Schema } from '../db/schema.ts';
+
+export type SessionRow = Schema['sessions'];
+export type SessionUpdate = Updateable<Omit<SessionRow, 'id'>>;
+
+/** Sessions and the sealed pieces of their transcripts. */
+export class SessionRepository {
+  readonly #db: Kysely<Schema>;
+
+  constructor(database: Pick<Database, 'db'>) {
+    this.#db = database.db;
+  }
+
+  async insertSession(trx: Transaction<Schema>, row: SessionRow): Promise<void> {
+    await trx.insertInto('sessions').values(row).execute();
+  }
+
+  async updateSession(
+    trx: Transaction<Schema> | undefined,
+    id: string,
+    changes: SessionUpdate,
+  ): Promise<void> {
+    await (trx ?? this.#db).updateTable('sessions').set(changes).where('id', '=', id).execute();
+  }
+
+  /** Stores a sealed piece and the session's new totals in one transaction. */
+  async insertPiece(
+    id: string,
+    seq: number,
+    sealed: Uint8Array,
+    totals: Pick<SessionRow, 'input_bytes' | 'output_bytes' | 'pieces'>,
+  ): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.insertInto('session_pieces').values({ session_id: id, seq, sealed }).execute();
+      await trx.updateTable('sessions').set(totals).where('id', '=', id).execute();
+    });
+  }
+
+  async session(id: string): Promise<SessionRow | undefined> {
+    return this.#db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async sessions(filter: {
+    host?: string;
+    state?: 'open' | 'ended';
+    limit: number;
+  }): Promise<SessionRow[]> {
+    let query = this.#db.selectFrom('sessions').selectAll();
+    if (filter.host !== undefined) query = query.where('host', '=', filter.host);
+    if (filter.state === 'open') query = query.where('state', '!=', 'ended');
+    if (filter.state === 'ended') query = query.where('state', '=', 'ended');
+    return query.orderBy('started_at', 'desc').orderBy('id').limit(filter.limit).execute();
+  }
+
+  /** Sessions still marked open: after a restart, the server ended none of them. */
+  async openSessions(): Promise<SessionRow[]> {
+    return this.#db.selectFrom('sessions').selectAll().where('state', '!=', 'ended').execute();
+  }
+
+  async pieces(id: string): Promise<Uint8Array[]> {
+    const rows = await this.#db
+      .selectFrom('session_pieces')
+      .select('sealed')
+      .where('session_id', '=', id)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => r.sealed);
+  }
+
+  /** Whether a session on `host` started or ended after `since`, or is still open. */
+  async activeSince(host: string, since: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('sessions')
+      .select('id')
+      .where('host', '=', host)
+      .where((eb) =>
+        eb.or([
+          eb('started_at', '>', since),
+          eb('ended_at', '>', since),
+          eb('state', '!=', 'ended'),
+        ]),
+      )
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+}

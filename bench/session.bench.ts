@@ -1,0 +1,252 @@
+/**
+ * The session recorder's cost, measured against a terminal without it on the same machine in
+ * the same run: keystroke round trips (a key typed until its echo comes back) and output
+ * throughput (`cat` of 100 MB). Through the recorder, every key goes to the server, is sealed
+ * and stored before the shell gets it, and the output streams to the server as it comes.
+ *
+ * The recorder runs in a terminal of its own as sshd would start it (SSH_USER_AUTH with a
+ * certificate of a test CA, SSH_TTY), without sshd itself, whose cost is the same either way.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnrolmentToken, SessionList, type AccessPolicy } from '@allmende/protocol';
+import pty from '@lydell/node-pty';
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+import { agentFiles, writeFileAtomic, type AgentConfig } from '../apps/agent/src/agent-dir.ts';
+import { RECORDER_SCRIPT } from '../apps/agent/src/enroll.ts';
+import { generateHostKey, signAsHost } from '../apps/agent/src/host-key.ts';
+import { startServer } from '../apps/server/src/server.ts';
+import { request, signIn } from '../apps/server/test/api.ts';
+import { createTestStore } from '../apps/server/test/harness.ts';
+import { draft, signedBy, testMember } from '../test/support/members.ts';
+import { makeKey, signCertificate } from '../test/support/openssh.ts';
+import { TestSessionAuthority } from '../test/support/session-authority.ts';
+
+export type SessionFigures = {
+  keystrokes: number;
+  directRoundTripP50Ms: number;
+  directRoundTripP99Ms: number;
+  recorderRoundTripP50Ms: number;
+  recorderRoundTripP99Ms: number;
+  addedP99Ms: number;
+  outputBytes: number;
+  directMBPerSecond: number;
+  recorderMBPerSecond: number;
+  throughputRatio: number;
+};
+
+const KEYSTROKES = 1000;
+const WARMUP = 50;
+const OUTPUT_BYTES = 100 * 1000 * 1000;
+const POLICY: AccessPolicy = {
+  approvals: 1,
+  observer: false,
+  maxCertificateMinutes: 240,
+  commandLines: 'public',
+  fileTransfers: true,
+};
+
+export async function benchSession(say: (line: string) => void): Promise<SessionFigures> {
+  const dir = await mkdtemp(join(tmpdir(), 'allmende-bench-session-'));
+  const store = await createTestStore('sqlite');
+  const ada = testMember('ada');
+  const identity = await generateX25519Identity();
+  const ca = await makeKey(dir, 'ca');
+  const authority = new TestSessionAuthority(ca.publicKey);
+  authority.approve({ id: 'bench', ticket: 1, requester: 'ada' }, POLICY);
+  const server = await startServer({
+    dataDir: store.dataDir,
+    databaseUrl: undefined,
+    listen: '127.0.0.1:0',
+    founders: [
+      {
+        handle: 'ada',
+        name: 'Ada',
+        keys: [ada.key, { kind: 'age', recipient: await identityToRecipient(identity) }],
+      },
+    ],
+    sessionAuthority: authority,
+  });
+  try {
+    await server.coop.submit(
+      await signedBy(
+        draft('host.added', 'ada', {
+          name: 'bench',
+          address: '127.0.0.1',
+          provider: 'Bench',
+          location: 'Loopback',
+          monthlyCost: { amount: 0, currency: 'EUR' },
+        }),
+        server.log.origin,
+        ada,
+      ),
+    );
+    const agentDir = await enrolWithoutSshd(
+      server.url,
+      server.log.origin,
+      await signIn(server.url, ada),
+      dir,
+    );
+    const user = await makeKey(dir, 'user');
+    const certificate = await signCertificate(ca, user, {
+      keyId: 'bench',
+      principals: [process.env.USER ?? 'root'],
+      serial: 1,
+    });
+    const auth = join(dir, 'ssh-user-auth');
+    await writeFile(auth, `publickey ${certificate}\n`);
+    const recorder = (command: string) =>
+      pty.spawn(process.execPath, [RECORDER_SCRIPT, '--agent-dir', agentDir], {
+        name: 'xterm',
+        cols: 120,
+        rows: 40,
+        env: {
+          ...process.env,
+          SSH_USER_AUTH: auth,
+          SSH_TTY: '/dev/pts/bench',
+          SSH_ORIGINAL_COMMAND: command,
+        },
+        encoding: null,
+      });
+    const direct = (command: string) =>
+      pty.spawn('/bin/sh', ['-c', command], {
+        name: 'xterm',
+        cols: 120,
+        rows: 40,
+        env: process.env,
+        encoding: null,
+      });
+
+    say('  keystrokes, direct …');
+    const directTimes = await roundTrips(direct('cat'));
+    say('  keystrokes, through the recorder …');
+    const recorderTimes = await roundTrips(recorder('cat'), true);
+    // The keys went through a recorded session, not around it.
+    const { sessions } = SessionList.parse(
+      (await request(server.url, 'GET', '/api/sessions')).body,
+    );
+    const typed = sessions[0]?.inputBytes ?? 0;
+    if (typed < KEYSTROKES)
+      throw new Error(`the recorder's session holds only ${typed} typed bytes`);
+
+    const file = join(dir, 'output');
+    await writeFile(file, Buffer.alloc(OUTPUT_BYTES, 'allmende\n'));
+    say('  cat of 100 MB, direct …');
+    const directRate = await throughput(direct(`cat ${file}`));
+    say('  cat of 100 MB, through the recorder …');
+    const recorderRate = await throughput(recorder(`cat ${file}`));
+
+    const figures: SessionFigures = {
+      keystrokes: KEYSTROKES,
+      directRoundTripP50Ms: round(percentile(directTimes, 0.5)),
+      directRoundTripP99Ms: round(percentile(directTimes, 0.99)),
+      recorderRoundTripP50Ms: round(percentile(recorderTimes, 0.5)),
+      recorderRoundTripP99Ms: round(percentile(recorderTimes, 0.99)),
+      addedP99Ms: round(percentile(recorderTimes, 0.99) - percentile(directTimes, 0.99)),
+      outputBytes: OUTPUT_BYTES,
+      directMBPerSecond: round(directRate / 1e6),
+      recorderMBPerSecond: round(recorderRate / 1e6),
+      throughputRatio: round(recorderRate / directRate),
+    };
+    return figures;
+  } finally {
+    await server.close();
+    await store.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Enrols the agent folder through the API, as `agent enroll` does, without touching sshd. */
+async function enrolWithoutSshd(url: string, origin: string, token: string, dir: string) {
+  const agentDir = join(dir, 'agent');
+  const files = agentFiles(agentDir);
+  const { key, pem } = generateHostKey();
+  await writeFileAtomic(files.hostKey, pem, 0o600);
+  const issued = EnrolmentToken.parse(
+    (await request(url, 'POST', '/api/hosts/bench/enrol', { token })).body,
+  );
+  const login = process.env.USER ?? 'root';
+  const reply = await request(url, 'POST', '/api/hosts/bench/enrolment', {
+    json: {
+      token: issued.token,
+      hostKey: key.publicKeyLine,
+      logins: [login],
+      installed: [{ path: '/dev/null', digest: createHash('sha256').digest('hex') }],
+      proof: await signAsHost(key, issued.token, origin),
+    },
+  });
+  if (reply.status !== 201) throw new Error(`enrolment failed: ${JSON.stringify(reply.body)}`);
+  const config: AgentConfig = {
+    server: url,
+    origin,
+    host: 'bench',
+    logins: [login],
+    sshdConfig: '/dev/null',
+    dropIn: '/dev/null',
+    sshd: '/usr/sbin/sshd',
+    sshdPidFile: '/dev/null',
+    caUrl: `${url}/ca`,
+    krlUrl: `${url}/krl`,
+    recorder: [process.execPath, RECORDER_SCRIPT],
+    attest: { sudoers: [], authorizedKeys: [], packages: null },
+  };
+  await writeFileAtomic(files.config, JSON.stringify(config), 0o600);
+  return agentDir;
+}
+
+/** Types one key at a time and waits for its echo; returns each round trip in ms. */
+async function roundTrips(terminal: pty.IPty, recorded = false): Promise<number[]> {
+  let seen = '';
+  let wake: (() => void) | undefined;
+  terminal.onData((data) => {
+    seen += String(data);
+    wake?.();
+  });
+  const until = async (text: string, from: number) => {
+    while (!seen.slice(from).includes(text)) await new Promise<void>((r) => (wake = r));
+  };
+  const echo = async (key: string) => {
+    const before = seen.length;
+    terminal.write(key);
+    await until(key, before);
+  };
+  // Before the recorder has opened its session, its own terminal still echoes: wait until a
+  // line comes back twice, once echoed and once from cat behind the recorder.
+  if (recorded) {
+    terminal.write('ready\r');
+    while (seen.split('ready').length < 3) await new Promise<void>((r) => (wake = r));
+  } else {
+    await echo('s');
+  }
+  const times: number[] = [];
+  for (let i = 0; i < WARMUP + KEYSTROKES; i++) {
+    const key = String.fromCharCode(97 + (i % 26));
+    const start = performance.now();
+    await echo(key);
+    if (i >= WARMUP) times.push(performance.now() - start);
+    if (i % 60 === 59) await echo('\r');
+  }
+  terminal.write('\x04');
+  terminal.kill();
+  return times;
+}
+
+/** Bytes per second of a command's output in a terminal, until it exits. */
+async function throughput(terminal: pty.IPty): Promise<number> {
+  let bytes = 0;
+  const start = performance.now();
+  terminal.onData((data) => (bytes += (data as unknown as Buffer).length));
+  await new Promise<void>((resolve) => terminal.onExit(() => resolve()));
+  const seconds = (performance.now() - start) / 1000;
+  if (bytes < OUTPUT_BYTES) throw new Error(`only ${bytes} bytes arrived`);
+  return OUTPUT_BYTES / seconds;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
