@@ -297,23 +297,19 @@ export async function fill(db: Kysely<Schema>, words: string[]): Promise<void> {
   }
 }
 
-/** The plain full-text queries for the same rows: matches, ranked, 20 each, no snippets. */
+/**
+ * The plain full-text queries over the same indexes: matches, ranked, 20 of each, without
+ * privacy, snippets or the rows' text.
+ */
 async function plainSearch(db: Kysely<Schema>, dialect: TestDialect, term: string) {
   if (dialect === 'postgres') {
-    await Promise.all([
-      sql`SELECT id FROM tickets WHERE to_tsvector('simple', title || ' ' || body) @@ plainto_tsquery('simple', ${term})
-          ORDER BY ts_rank(to_tsvector('simple', title || ' ' || body), plainto_tsquery('simple', ${term})) DESC LIMIT 20`.execute(
-        db,
+    await Promise.all(
+      ['search_tickets', 'search_pages', 'search_comments'].map((table) =>
+        sql`SELECT ts_rank(vector, plainto_tsquery('simple', ${term})) AS score
+            FROM ${sql.table(table)} WHERE vector @@ plainto_tsquery('simple', ${term})
+            ORDER BY score DESC LIMIT 20`.execute(db),
       ),
-      sql`SELECT path FROM wiki_revisions WHERE to_tsvector('simple', markdown) @@ plainto_tsquery('simple', ${term})
-          ORDER BY ts_rank(to_tsvector('simple', markdown), plainto_tsquery('simple', ${term})) DESC LIMIT 20`.execute(
-        db,
-      ),
-      sql`SELECT ticket_id FROM ticket_items WHERE kind = 'comment' AND to_tsvector('simple', coalesce(body, '')) @@ plainto_tsquery('simple', ${term})
-          ORDER BY ts_rank(to_tsvector('simple', coalesce(body, '')), plainto_tsquery('simple', ${term})) DESC LIMIT 20`.execute(
-        db,
-      ),
-    ]);
+    );
     return;
   }
   const match = `"${term}"`;

