@@ -12,36 +12,39 @@ export const HIT_END = '\u0003';
  */
 export type PrivateAccess = { all: boolean; requester: string | undefined; services: string[] };
 
-export type PageHit = { path: string; title: string; snippet: string; rank: number };
+export type PageHit = { path: string; title: string; rank: number };
+/** A ticket that matched by its own text, or by one of its comments (`item`). */
 export type TicketHit = {
   id: number;
   title: string;
   requester: string;
   service: string | null;
   private: boolean;
-  snippet: string;
+  item: number | undefined;
   rank: number;
 };
 
-type PageRow = { path: string; title: string; snippet: string | null; score: number };
+type PageRow = { path: string; title: string; score: number };
 type TicketRow = {
   id: number;
   title: string;
   requester: string;
   service: string | null;
   private: number;
-  snippet: string | null;
+  item?: number;
   score: number;
 };
+type SnippetRow = { key: string | number; snippet: string | null };
 
 const HEADLINE = `StartSel="${HIT_START}", StopSel="${HIT_END}", MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "`;
 const SNIPPET_TOKENS = 16;
 
 /**
- * The search queries, one pair per dialect. SQLite ranks with bm25 (smaller is better, so the
- * rank is its negation), PostgreSQL with ts_rank; either way a larger rank is a better hit, and
- * the title weighs more than the text. Each query ranks first, reading only what ranking and
- * privacy need (0007-search-speed), and makes snippets for the few best hits only.
+ * The search queries, one pair per dialect, in two steps: ranking, which reads only what ranking
+ * and privacy need (0007-search-speed), and snippets, made afterwards for the few hits that are
+ * shown. SQLite ranks with bm25 (smaller is better, so the rank is its negation), PostgreSQL
+ * with ts_rank; either way a larger rank is a better hit, and the title weighs more than the
+ * text.
  */
 export class SearchRepository {
   readonly #db: Kysely<Schema>;
@@ -55,47 +58,46 @@ export class SearchRepository {
   async pages(query: string, limit: number): Promise<PageHit[]> {
     if (this.#dialect === 'postgres') {
       const { rows } = await sql<PageRow>`
-        WITH query AS (SELECT websearch_to_tsquery('simple', ${query}) AS q),
-        top AS (
-          SELECT s.path, ts_rank(s.vector, query.q) AS score FROM search_pages s, query
-          WHERE s.vector @@ query.q ORDER BY score DESC, s.path LIMIT ${limit}
+        WITH top AS (
+          SELECT s.path, ts_rank(s.vector, websearch_to_tsquery('simple', ${query})) AS score
+          FROM search_pages s WHERE s.vector @@ websearch_to_tsquery('simple', ${query})
+          ORDER BY score DESC, s.path LIMIT ${limit}
         )
-        SELECT p.path, p.title, top.score::float8 AS score,
-          ts_headline('simple', r.markdown, query.q, ${HEADLINE}) AS snippet
-        FROM top JOIN wiki_pages p ON p.path = top.path
-          JOIN wiki_revisions r ON r.path = p.path AND r.revision = p.revision, query
-        ORDER BY top.score DESC, p.path`.execute(this.#db);
-      return rows.map(toPageHit);
+        SELECT p.path, p.title, top.score::float8 AS score
+        FROM top JOIN wiki_pages p ON p.path = top.path ORDER BY top.score DESC, p.path`.execute(
+        this.#db,
+      );
+      return rows.map((row) => ({ path: row.path, title: row.title, rank: row.score }));
     }
     const match = ftsQuery(query);
     if (match === undefined) return [];
+    // Rank by rowid alone, then read the few rows shown.
     const { rows } = await sql<PageRow>`
       WITH top AS (
         SELECT rowid AS id, bm25(search_pages, 0.0, 10.0, 1.0) AS score FROM search_pages
         WHERE search_pages MATCH ${match} ORDER BY score LIMIT ${limit}
       )
-      SELECT search_pages.path, search_pages.title, top.score,
-        snippet(search_pages, 2, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet
+      SELECT search_pages.path, search_pages.title, -top.score AS score
       FROM top JOIN search_pages ON search_pages.rowid = top.id
-      WHERE search_pages MATCH ${match}
       ORDER BY top.score, search_pages.path`.execute(this.#db);
-    return rows.map((row) => toPageHit({ ...row, score: -row.score }));
+    return rows.map((row) => ({ path: row.path, title: row.title, rank: row.score }));
   }
 
   /** Tickets whose title or text match, among those `access` may see. */
   async tickets(query: string, access: PrivateAccess, limit: number): Promise<TicketHit[]> {
     if (this.#dialect === 'postgres') {
       const { rows } = await sql<TicketRow>`
-        WITH query AS (SELECT websearch_to_tsquery('simple', ${query}) AS q),
-        top AS (
-          SELECT t.id, ts_rank(t.vector, query.q) AS score FROM search_tickets t, query
-          WHERE t.vector @@ query.q AND (t.private = 0 OR ${allowed(access)})
+        WITH top AS (
+          SELECT t.id, ts_rank(t.vector, websearch_to_tsquery('simple', ${query})) AS score
+          FROM search_tickets t
+          WHERE t.vector @@ websearch_to_tsquery('simple', ${query})
+            AND (t.private = 0 OR ${allowed(access)})
           ORDER BY score DESC, t.id DESC LIMIT ${limit}
         )
-        SELECT t.id, t.title, t.requester, t.service, t.private, top.score::float8 AS score,
-          ts_headline('simple', t.title || E'\n' || t.body, query.q, ${HEADLINE}) AS snippet
-        FROM top JOIN tickets t ON t.id = top.id, query
-        ORDER BY top.score DESC, t.id DESC`.execute(this.#db);
+        SELECT t.id, t.title, t.requester, t.service, t.private, top.score::float8 AS score
+        FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score DESC, t.id DESC`.execute(
+        this.#db,
+      );
       return rows.map(toTicketHit);
     }
     const match = ftsQuery(query);
@@ -109,12 +111,9 @@ export class SearchRepository {
         WHERE search_tickets MATCH ${match} AND (t.private = 0 OR ${allowed(access)})
         ORDER BY score, t.id DESC LIMIT ${limit}
       )
-      SELECT t.id, t.title, t.requester, t.service, t.private, top.score,
-        snippet(search_tickets, -1, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet
-      FROM top JOIN search_tickets ON search_tickets.rowid = top.id JOIN tickets t ON t.id = top.id
-      WHERE search_tickets MATCH ${match}
-      ORDER BY top.score, t.id DESC`.execute(this.#db);
-    return rows.map((row) => toTicketHit({ ...row, score: -row.score }));
+      SELECT t.id, t.title, t.requester, t.service, t.private, -top.score AS score
+      FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score, t.id DESC`.execute(this.#db);
+    return rows.map(toTicketHit);
   }
 
   /**
@@ -124,17 +123,17 @@ export class SearchRepository {
   async comments(query: string, access: PrivateAccess, limit: number): Promise<TicketHit[]> {
     if (this.#dialect === 'postgres') {
       const { rows } = await sql<TicketRow>`
-        WITH query AS (SELECT websearch_to_tsquery('simple', ${query}) AS q),
-        top AS (
-          SELECT t.id AS item, t.ticket_id, ts_rank(t.vector, query.q) AS score
-          FROM search_comments t, query
-          WHERE t.vector @@ query.q
+        WITH top AS (
+          SELECT t.id AS item, t.ticket_id,
+            ts_rank(t.vector, websearch_to_tsquery('simple', ${query})) AS score
+          FROM search_comments t
+          WHERE t.vector @@ websearch_to_tsquery('simple', ${query})
             AND (t.ticket_private = 0 OR ${allowed(access)}) AND (t.private = 0 OR ${allowed(access)})
           ORDER BY score DESC, t.id DESC LIMIT ${limit}
         )
-        SELECT t.id, t.title, t.requester, t.service, t.private, top.score::float8 AS score,
-          ts_headline('simple', coalesce(i.body, ''), query.q, ${HEADLINE}) AS snippet
-        FROM top JOIN ticket_items i ON i.id = top.item JOIN tickets t ON t.id = top.ticket_id, query
+        SELECT t.id, top.item, t.title, t.requester, t.service, t.private,
+          top.score::float8 AS score
+        FROM top JOIN tickets t ON t.id = top.ticket_id
         ORDER BY top.score DESC, top.item DESC`.execute(this.#db);
       return rows.map(toTicketHit);
     }
@@ -151,14 +150,86 @@ export class SearchRepository {
         WHERE search_comments MATCH ${match} AND i.kind = 'comment' AND ${visible}
         ORDER BY score, i.id DESC LIMIT ${limit}
       )
-      SELECT t.id, t.title, t.requester, t.service, t.private, top.score,
-        snippet(search_comments, 0, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet
-      FROM top JOIN search_comments ON search_comments.rowid = top.item
-        JOIN tickets t ON t.id = top.id
-      WHERE search_comments MATCH ${match}
-      ORDER BY top.score, top.item DESC`.execute(this.#db);
-    return rows.map((row) => toTicketHit({ ...row, score: -row.score }));
+      SELECT t.id, top.item, t.title, t.requester, t.service, t.private, -top.score AS score
+      FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score, top.item DESC`.execute(this.#db);
+    return rows.map(toTicketHit);
   }
+
+  /** Snippets of pages by path, with the hits of `query` marked. */
+  async pageSnippets(query: string, paths: readonly string[]): Promise<Map<string, string>> {
+    if (paths.length === 0) return new Map();
+    if (this.#dialect === 'postgres') {
+      return snippets(
+        await sql<SnippetRow>`
+          SELECT p.path AS key,
+            ts_headline('simple', r.markdown, websearch_to_tsquery('simple', ${query}), ${HEADLINE}) AS snippet
+          FROM wiki_pages p JOIN wiki_revisions r ON r.path = p.path AND r.revision = p.revision
+          WHERE p.path IN (${sql.join(paths)})`.execute(this.#db),
+      );
+    }
+    return snippets(
+      await sql<SnippetRow>`
+        SELECT path AS key,
+          snippet(search_pages, 2, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet
+        FROM search_pages
+        WHERE search_pages MATCH ${ftsQuery(query) ?? '""'} AND path IN (${sql.join(paths)})`.execute(
+        this.#db,
+      ),
+    );
+  }
+
+  /** Snippets of tickets' own text by ticket ID. */
+  async ticketSnippets(query: string, ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    if (this.#dialect === 'postgres') {
+      return snippets(
+        await sql<SnippetRow>`
+          SELECT id AS key, ts_headline('simple', title || E'\n' || body,
+            websearch_to_tsquery('simple', ${query}), ${HEADLINE}) AS snippet
+          FROM tickets WHERE id IN (${sql.join(ids)})`.execute(this.#db),
+      );
+    }
+    return snippets(
+      await sql<SnippetRow>`
+        SELECT rowid AS key,
+          snippet(search_tickets, -1, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet
+        FROM search_tickets
+        WHERE search_tickets MATCH ${ftsQuery(query) ?? '""'} AND rowid IN (${sql.join(ids)})`.execute(
+        this.#db,
+      ),
+    );
+  }
+
+  /** Snippets of comments by timeline item ID. */
+  async commentSnippets(query: string, items: readonly number[]): Promise<Map<number, string>> {
+    if (items.length === 0) return new Map();
+    if (this.#dialect === 'postgres') {
+      return snippets(
+        await sql<SnippetRow>`
+          SELECT id AS key, ts_headline('simple', coalesce(body, ''),
+            websearch_to_tsquery('simple', ${query}), ${HEADLINE}) AS snippet
+          FROM ticket_items WHERE id IN (${sql.join(items)})`.execute(this.#db),
+      );
+    }
+    return snippets(
+      await sql<SnippetRow>`
+        SELECT rowid AS key,
+          snippet(search_comments, 0, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet
+        FROM search_comments
+        WHERE search_comments MATCH ${ftsQuery(query) ?? '""'} AND rowid IN (${sql.join(items)})`.execute(
+        this.#db,
+      ),
+    );
+  }
+}
+
+function snippets<K extends string | number>(result: { rows: SnippetRow[] }): Map<K, string> {
+  return new Map(
+    result.rows.map((row) => [
+      (typeof row.key === 'string' ? row.key : Number(row.key)) as K,
+      row.snippet ?? '',
+    ]),
+  );
 }
 
 function allowed(access: PrivateAccess): RawBuilder<unknown> {
@@ -181,10 +252,6 @@ function ftsQuery(query: string): string | undefined {
   return words.map((word) => `"${word}"`).join(' ');
 }
 
-function toPageHit(row: PageRow): PageHit {
-  return { path: row.path, title: row.title, snippet: row.snippet ?? '', rank: row.score };
-}
-
 function toTicketHit(row: TicketRow): TicketHit {
   return {
     id: Number(row.id),
@@ -192,7 +259,7 @@ function toTicketHit(row: TicketRow): TicketHit {
     requester: row.requester,
     service: row.service,
     private: row.private !== 0,
-    snippet: row.snippet ?? '',
+    item: row.item === undefined || row.item === null ? undefined : Number(row.item),
     rank: row.score,
   };
 }

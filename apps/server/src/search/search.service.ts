@@ -38,23 +38,49 @@ export class SearchService {
       const known = best.get(hit.id);
       if (!known || hit.rank > known.rank) best.set(hit.id, hit);
     }
-    const results: SearchResult[] = [
-      ...pages.map((hit) => ({
-        kind: 'page' as const,
-        path: hit.path,
-        title: hit.title,
-        snippet: highlight(hit.snippet),
-        rank: hit.rank,
-      })),
-      ...[...best.values()].map((hit) => ({
-        kind: 'ticket' as const,
-        id: hit.id,
-        title: hit.title,
-        snippet: highlight(hit.snippet),
-        rank: hit.rank,
-      })),
-    ];
-    return results.sort((a, b) => b.rank - a.rank).slice(0, limit);
+    const shown = [
+      ...pages.map((hit) => ({ kind: 'page' as const, hit })),
+      ...[...best.values()].map((hit) => ({ kind: 'ticket' as const, hit })),
+    ]
+      .sort((a, b) => b.hit.rank - a.hit.rank)
+      .slice(0, limit);
+    // Snippets are the costly part: made for what is shown only.
+    const shownTickets = shown.flatMap((s) => (s.kind === 'ticket' ? [s.hit] : []));
+    const [pageSnippets, ticketSnippets, commentSnippets] = await Promise.all([
+      this.#repo.pageSnippets(
+        query,
+        shown.flatMap((s) => (s.kind === 'page' ? [s.hit.path] : [])),
+      ),
+      this.#repo.ticketSnippets(
+        query,
+        shownTickets.filter((hit) => hit.item === undefined).map((hit) => hit.id),
+      ),
+      this.#repo.commentSnippets(
+        query,
+        shownTickets.flatMap((hit) => (hit.item === undefined ? [] : [hit.item])),
+      ),
+    ]);
+    return shown.map((s) =>
+      s.kind === 'page'
+        ? {
+            kind: 'page',
+            path: s.hit.path,
+            title: s.hit.title,
+            snippet: highlight(pageSnippets.get(s.hit.path) ?? ''),
+            rank: s.hit.rank,
+          }
+        : {
+            kind: 'ticket',
+            id: s.hit.id,
+            title: s.hit.title,
+            snippet: highlight(
+              (s.hit.item === undefined
+                ? ticketSnippets.get(s.hit.id)
+                : commentSnippets.get(s.hit.item)) ?? '',
+            ),
+            rank: s.hit.rank,
+          },
+    );
   }
 
   #access(viewer: string | undefined): PrivateAccess {
