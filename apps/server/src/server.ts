@@ -15,6 +15,7 @@ import { LogService } from './log/log.service.ts';
 import { MailIntake } from './mail/mail-intake.ts';
 import { MailSender } from './mail/mail-sender.ts';
 import { MailOutbox } from './mail/outbox.ts';
+import { logBackgroundError } from './ops/log.ts';
 import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
 import { openSearch } from './search/index.ts';
@@ -113,7 +114,7 @@ export async function openCooperative(
       tickets: desk.tickets,
       ca: secrets.ca,
       recorderCommand: config.recorderCommand,
-      onError: (error) => console.error('allmende: access:', (error as Error).message),
+      onError: (error) => logBackgroundError('access', error),
     });
     const sessions = await openSessions({
       database,

@@ -5,6 +5,7 @@ import {
 } from '@allmende/protocol';
 import { activeMember, activeMembers, lookup } from '@allmende/rules';
 import type { OutgoingMail } from '../mail/mail-sender.ts';
+import { logBackgroundError } from '../ops/log.ts';
 import type { MailOutbox } from '../mail/outbox.ts';
 import type { DeskAddresses } from './addresses.ts';
 import type { InboxRepository } from './inbox.repo.ts';
@@ -75,9 +76,8 @@ export class DeskNotifier {
       return;
     }
     this.#running = this.run()
-      .catch(() => {
-        // The cursor did not move: the next kick tries the same step again.
-      })
+      // The cursor did not move: the next kick tries the same step again.
+      .catch((error: unknown) => logBackgroundError('desk notifier', error))
       .finally(() => {
         this.#running = undefined;
         if (this.#again) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { logBackgroundError } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { MailSender, OutgoingMail } from './mail-sender.ts';
 import { OutboxRepository } from './outbox.repo.ts';
@@ -104,7 +105,10 @@ export class MailOutbox {
       return;
     }
     this.#running = this.flush()
-      .catch(() => this.#counts.inc(1, { result: 'error' }))
+      .catch((error: unknown) => {
+        this.#counts.inc(1, { result: 'error' });
+        logBackgroundError('mail outbox', error);
+      })
       .finally(() => {
         this.#running = undefined;
         if (this.#again) {
