@@ -99,6 +99,49 @@ export async function signedBy(
   return { ...part, signatures };
 }
 
+/**
+ * The statements that make a running service with its steward (who creates it) and, if given,
+ * a deputy (who signs to accept), in the order they are to be submitted.
+ */
+export async function stewardedService(
+  origin: string,
+  service: { slug: string; steward: TestMember; deputy?: TestMember } & Partial<
+    Extract<SignedPart, { type: 'service.created' }>['body']
+  >,
+): Promise<SubmittedStatement[]> {
+  const { slug, steward, deputy, ...fields } = service;
+  const body = {
+    slug,
+    name: slug,
+    description: '',
+    sensitivity: 'private' as const,
+    status: 'running' as const,
+    addresses: [],
+    docPage: null,
+    hosts: [],
+    ...fields,
+  };
+  const by = steward.handle;
+  return [
+    await signedBy(draft('service.created', by, body), origin, steward),
+    await signedBy(
+      draft('steward.assigned', by, { service: slug, handle: by, role: 'steward' }),
+      origin,
+      steward,
+    ),
+    ...(deputy
+      ? [
+          await signedBy(
+            draft('steward.assigned', by, { service: slug, handle: deputy.handle, role: 'deputy' }),
+            origin,
+            steward,
+            deputy,
+          ),
+        ]
+      : []),
+  ];
+}
+
 export function founderOf(member: TestMember, extraKeys: MemberKey[] = []) {
   return { handle: member.handle, name: member.name, keys: [member.key, ...extraKeys] };
 }

@@ -7,11 +7,10 @@ import {
   TicketList,
   Timeline,
   formatAgeRecipient,
-  type SubmittedStatement,
 } from '@allmende/protocol';
 import { createTransport, type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draft, signedBy, testMember, type TestMember } from '../../../test/support/members.ts';
+import { stewardedService, testMember, type TestMember } from '../../../test/support/members.ts';
 import { SmtpSink, type SunkMail } from '../../../test/support/smtp-sink.ts';
 import { InboxRepository } from '../src/desk/inbox.repo.ts';
 import { parseMail } from '../src/mail/mail-intake.ts';
@@ -62,40 +61,14 @@ describe.each(DIALECTS)('the help desk by mail on %s', (dialect) => {
     store = await createTestStore(dialect);
     sink = await new SmtpSink().start();
     await start();
-    const origin = server.log.origin;
-    const submit = async (statement: Promise<SubmittedStatement>) =>
-      server.coop.submit(await statement);
-    await submit(
-      signedBy(
-        draft('service.created', 'bo', {
-          slug: 'mail',
-          name: 'Mail',
-          description: '',
-          sensitivity: 'private',
-          status: 'running',
-          addresses: [],
-          docPage: null,
-          hosts: [],
-        }),
-        origin,
-        bo,
-      ),
-    );
-    await submit(
-      signedBy(
-        draft('steward.assigned', 'bo', { service: 'mail', handle: 'bo', role: 'steward' }),
-        origin,
-        bo,
-      ),
-    );
-    await submit(
-      signedBy(
-        draft('steward.assigned', 'bo', { service: 'mail', handle: 'cem', role: 'deputy' }),
-        origin,
-        bo,
-        cem,
-      ),
-    );
+    for (const statement of await stewardedService(server.log.origin, {
+      slug: 'mail',
+      name: 'Mail',
+      steward: bo,
+      deputy: cem,
+    })) {
+      await server.coop.submit(statement);
+    }
     for (const member of [ada, bo, cem, dana, eve]) {
       tokens.set(member.handle, await signIn(server.url, member));
     }

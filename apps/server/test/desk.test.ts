@@ -8,13 +8,18 @@ import {
   TimelineItem,
   canonicalize,
   formatAgeRecipient,
-  type SubmittedStatement,
 } from '@allmende/protocol';
 import { replayStatements } from '@allmende/rules';
 import { sha256 } from '@allmende/tlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { draft, signedBy, testMember, type TestMember } from '../../../test/support/members.ts';
+import {
+  draft,
+  signedBy,
+  stewardedService,
+  testMember,
+  type TestMember,
+} from '../../../test/support/members.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { errorOf, request, signIn } from './api.ts';
 import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
@@ -52,42 +57,12 @@ describe.each(DIALECTS)('the help desk on %s', (dialect) => {
       listen: '127.0.0.1:0',
       founders,
     });
-    const origin = server.log.origin;
-    const submit = async (statement: Promise<SubmittedStatement>) =>
-      server.coop.submit(await statement);
-    for (const slug of ['mail', 'wiki']) {
-      await submit(
-        signedBy(
-          draft('service.created', 'bo', {
-            slug,
-            name: slug,
-            description: '',
-            sensitivity: 'private',
-            status: 'running',
-            addresses: [],
-            docPage: null,
-            hosts: [],
-          }),
-          origin,
-          bo,
-        ),
-      );
-    }
-    await submit(
-      signedBy(
-        draft('steward.assigned', 'bo', { service: 'mail', handle: 'bo', role: 'steward' }),
-        origin,
-        bo,
-      ),
-    );
-    await submit(
-      signedBy(
-        draft('steward.assigned', 'bo', { service: 'mail', handle: 'cem', role: 'deputy' }),
-        origin,
-        bo,
-        cem,
-      ),
-    );
+    // wiki has no steward: its tickets go to the unassigned queue.
+    const statements = [
+      ...(await stewardedService(server.log.origin, { slug: 'mail', steward: bo, deputy: cem })),
+      (await stewardedService(server.log.origin, { slug: 'wiki', steward: bo }))[0]!,
+    ];
+    for (const statement of statements) await server.coop.submit(statement);
     for (const member of [ada, bo, cem, dana, eve])
       tokens.set(member.handle, await signIn(server.url, member));
   });

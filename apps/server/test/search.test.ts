@@ -5,10 +5,9 @@ import {
   Ticket,
   formatAgeRecipient,
   type SearchResult,
-  type SubmittedStatement,
 } from '@allmende/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draft, signedBy, testMember, type TestMember } from '../../../test/support/members.ts';
+import { stewardedService, testMember, type TestMember } from '../../../test/support/members.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { request, signIn } from './api.ts';
 import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
@@ -42,40 +41,13 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
       listen: '127.0.0.1:0',
       founders,
     });
-    const origin = server.log.origin;
-    const submit = async (statement: Promise<SubmittedStatement>) =>
-      server.coop.submit(await statement);
-    await submit(
-      signedBy(
-        draft('service.created', 'bo', {
-          slug: 'mail',
-          name: 'mail',
-          description: '',
-          sensitivity: 'private',
-          status: 'running',
-          addresses: [],
-          docPage: null,
-          hosts: [],
-        }),
-        origin,
-        bo,
-      ),
-    );
-    await submit(
-      signedBy(
-        draft('steward.assigned', 'bo', { service: 'mail', handle: 'bo', role: 'steward' }),
-        origin,
-        bo,
-      ),
-    );
-    await submit(
-      signedBy(
-        draft('steward.assigned', 'bo', { service: 'mail', handle: 'cem', role: 'deputy' }),
-        origin,
-        bo,
-        cem,
-      ),
-    );
+    for (const statement of await stewardedService(server.log.origin, {
+      slug: 'mail',
+      steward: bo,
+      deputy: cem,
+    })) {
+      await server.coop.submit(statement);
+    }
     for (const member of [ada, bo, cem, dana, eve])
       tokens.set(member.handle, await signIn(server.url, member));
   });
