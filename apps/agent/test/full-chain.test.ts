@@ -302,9 +302,18 @@ describe.each(DIALECTS)('a privileged action from request to revocation, on %s',
     expect(textOf(records, 'output')).toContain('queue-42');
   });
 
-  it('revokes the certificate when bo withdraws, and sshd refuses it once the host has the KRL', async () => {
+  it('ends the live session when bo withdraws, and sshd refuses the certificate once the host has the KRL', async () => {
+    const terminal = new Terminal(sshd, pairOf('bo'), certificatePath);
+    await terminal.waitFor(/[#$] $/m, 'a prompt');
     const withdrawn = await answer('bo', 'withdrawal', issued);
     expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    // The revocation ends the shell that is still open, and the log says why.
+    await terminal.exited;
+    const ended = await eventually(
+      async () => (await logOf('session.ended')).find((s) => s.body.reason === 'revoked'),
+      'the session ended by the revocation',
+    );
+    expect(ended.body.reason).toBe('revoked');
     const [revoked] = await logOf('cert.revoked');
     expect(revoked?.body).toMatchObject({ request: issued.id, reason: 'withdrawn' });
     expect(await refreshKrl(await readAgentConfig(agentDir()), agentDir())).toBe(true);
