@@ -12,6 +12,12 @@ import { entryPath, memberPath, ticketPath } from '../ui/paths.ts';
 import { useApi } from '../ui/use-api.ts';
 import { openTranscript, typedText } from './transcript.ts';
 
+/**
+ * A terminal that only shows: whatever colours the host's shell chooses, xterm.js adjusts them
+ * to a contrast of at least 4.5:1 (WCAG AA) against the background.
+ */
+const TERMINAL_OPTIONS = { disableStdin: true, rows: 24, cols: 80, minimumContrastRatio: 4.5 };
+
 /** One session: what the log and the server know of it, watching it live, its replay. */
 export function SessionPage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -141,7 +147,7 @@ function WatchSection({
 
   useEffect(() => {
     if (!watching || !screen.current) return;
-    const terminal = new Terminal({ convertEol: false, disableStdin: true, rows: 24, cols: 80 });
+    const terminal = new Terminal({ ...TERMINAL_OPTIONS, convertEol: false });
     terminal.open(screen.current);
     const socket = new WebSocket(watchUrl(session.id));
     socket.binaryType = 'arraybuffer';
@@ -212,7 +218,12 @@ function WatchSection({
           <p className="visually-hidden" aria-live="polite">
             {closed ? s.watchFailed : s.watching}
           </p>
-          <div ref={screen} className="session-terminal" role="img" aria-label={s.terminalLabel} />
+          <div
+            ref={screen}
+            className="session-terminal"
+            role="group"
+            aria-label={s.terminalLabel}
+          />
         </>
       )}
     </section>
@@ -231,7 +242,7 @@ function ReplaySection({ session }: { session: SessionInfo }) {
 
   useEffect(() => {
     if (!records || !screen.current) return;
-    const terminal = new Terminal({ disableStdin: true, rows: 24, cols: 80 });
+    const terminal = new Terminal(TERMINAL_OPTIONS);
     terminal.open(screen.current);
     for (const record of records) {
       if (record.kind === 'output' || record.kind === 'error') terminal.write(record.data);
@@ -284,7 +295,12 @@ function ReplaySection({ session }: { session: SessionInfo }) {
       {problem && <ErrorNotice message={problem} />}
       {records && (
         <>
-          <div ref={screen} className="session-terminal" role="img" aria-label={s.terminalLabel} />
+          <div
+            ref={screen}
+            className="session-terminal"
+            role="group"
+            aria-label={s.terminalLabel}
+          />
           <h3>{s.typedHeading}</h3>
           <pre className="session-typed">{typedText(records)}</pre>
         </>
