@@ -32,7 +32,8 @@ type BodyOf<T extends SignedPart['type']> = Extract<SignedPart, { type: T }>['bo
  * age identity), bo (the steward of mail, a private service on host h1) and cem; every key made
  * by ssh-keygen and every statement signed by `ssh-keygen -Y sign`; the server's own CA; a real
  * sshd enrolled by the agent; a ticket of bo's to work on. The policy publishes command lines
- * and needs no observer for private services, as ada and bo decided together.
+ * and, unless `observer` is set, needs no observer for private services, as ada and bo decided
+ * together.
  */
 export type GuardedCooperative = {
   server: RunningServer;
@@ -64,7 +65,7 @@ export type GuardedCooperative = {
 
 export async function openGuardedCooperative(
   dialect: TestDialect,
-  options: { webRoot?: string; listen?: string; url?: string } = {},
+  options: { webRoot?: string; listen?: string; url?: string; observer?: boolean } = {},
 ): Promise<GuardedCooperative> {
   const store: TestStore = await createTestStore(dialect);
   const dir = await mkdtemp(join(tmpdir(), 'allmende-guarded-'));
@@ -122,7 +123,11 @@ export async function openGuardedCooperative(
     server.coop.submit(await statement);
 
   const policy = structuredClone(DEFAULT_POLICY);
-  policy.access.private = { ...policy.access.private, observer: false, commandLines: 'public' };
+  policy.access.private = {
+    ...policy.access.private,
+    observer: options.observer ?? false,
+    commandLines: 'public',
+  };
   await submit(signed('policy.set', { policy }, 'ada', 'bo'));
   await submit(
     signed(
