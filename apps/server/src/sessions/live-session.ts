@@ -155,6 +155,8 @@ export class LiveSession {
         at: this.#at(),
         event: { type: 'input-discarded', bytes: data.length },
       });
+      // Stored soon, as output is: a pause has no output to carry the record along.
+      this.#flushTimer ??= setTimeout(() => this.#queueFlush(), OUTPUT_FLUSH_MS);
       this.#options.agent.send({ t: 'discarded', seq });
       return;
     }
