@@ -540,7 +540,7 @@ export class AuthService {
       throw new AppError('AUTH_FAILED', `the key ${signer} is not one of ${handle}'s current keys`);
     }
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const id = randomBytes(12).toString('base64url');
+    const id = randomBytes(12).toString('hex');
     await this.#repo.createToken(sha256(token), {
       id,
       handle,
