@@ -39,4 +39,5 @@ export {
 } from './state.ts';
 export { verifySignatures, type Signers } from './signatures.ts';
 export { applyStatement, checkGenesis, evaluateStatement, type ConsentReport } from './apply.ts';
-export { replayStatements, type ReplayedEntry } from './replay.ts';
+export { replayEntry, replayStatements, type ReplayedEntry } from './replay.ts';
+export { RuleAudit, auditStatements, type Violation } from './audit.ts';

@@ -21,32 +21,46 @@ export async function replayStatements(
   let state: CoopState | undefined;
   let next = 0;
   for await (const { index, statement } of entries) {
+    if (index !== next) {
+      throw new RuleViolation('statement.genesis', `entry ${index} is out of order`);
+    }
     try {
-      if (index === 0) {
-        if (statement.type !== 'coop.founded') {
-          throw new RuleViolation('statement.genesis', 'the log begins with coop.founded');
-        }
-        checkGenesis(statement);
-        state = foundedState(statement);
-        next = 1;
-        continue;
-      }
-      if (!state || index !== next) {
-        throw new RuleViolation('statement.genesis', `entry ${index} is out of order`);
-      }
-      const signers = isMemberStatement(statement)
-        ? await verifySignatures(state, statement)
-        : NO_SIGNERS;
-      if (statement.type === 'cert.issued') await verifyIssuedCertificate(state, statement);
-      applyStatement(state, statement, index, signers);
-      next = index + 1;
+      state = await replayEntry(state, index, statement);
     } catch (error) {
       if (error instanceof RuleViolation) {
         throw new RuleViolation(error.rule, `entry ${index}: ${error.message}`, { cause: error });
       }
       throw error;
     }
+    next = index + 1;
   }
   if (!state) throw new RuleViolation('statement.genesis', 'the log is empty');
+  return state;
+}
+
+/**
+ * Checks the entry at `index` against the state the entries before it built (undefined before
+ * the genesis) and applies it: returns the state after it.
+ *
+ * @throws {RuleViolation} when the entry breaks a rule; the state is then unchanged.
+ */
+export async function replayEntry(
+  state: CoopState | undefined,
+  index: number,
+  statement: Statement,
+): Promise<CoopState> {
+  if (index === 0) {
+    if (statement.type !== 'coop.founded') {
+      throw new RuleViolation('statement.genesis', 'the log begins with coop.founded');
+    }
+    checkGenesis(statement);
+    return foundedState(statement);
+  }
+  if (!state) throw new RuleViolation('statement.genesis', 'the log has no genesis');
+  const signers = isMemberStatement(statement)
+    ? await verifySignatures(state, statement)
+    : NO_SIGNERS;
+  if (statement.type === 'cert.issued') await verifyIssuedCertificate(state, statement);
+  applyStatement(state, statement, index, signers);
   return state;
 }
