@@ -3,6 +3,7 @@ import {
   WikiDiff,
   WikiPage,
   WikiPageList,
+  WikiPreview,
   WikiRevision,
   WikiRevisionList,
   type SignedPart,
@@ -549,10 +550,57 @@ describe.each(DIALECTS)('the wiki on %s', (dialect) => {
     expect((await page('ops/xss')).title).toBe('<script>alert(1)</script>');
   });
 
+  it('previews Markdown as the saved page would show it, sanitised alike, for members only', async () => {
+    const markdown = [
+      '# Preview <script>alert(1)</script>',
+      '<img src=x onerror=alert(1)> [x](javascript:alert(1))',
+      '<iframe src="javascript:alert(1)"></iframe><svg/onload=alert(1)>',
+      '| port | what |\n| --- | --- |\n| 25 | SMTP |',
+      'See [[services/mail]].',
+    ].join('\n\n');
+    const preview = await call('POST', '/api/wiki/preview', { json: { markdown }, token: boToken });
+    expect(preview.status).toBe(200);
+    const shown = WikiPreview.parse(preview.body);
+    expect((await save('ops/preview', markdown, 0)).status).toBe(200);
+    const saved = await page('ops/preview');
+    // The same renderer and sanitiser: byte for byte the HTML the saved page serves.
+    expect(shown.html).toBe(saved.html);
+    expect(shown.title).toBe(saved.title);
+    expect(shown.html).toContain('<table>');
+    expect(shown.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    for (const bad of ['<script', '<img src="x" onerror', '<iframe', '<svg']) {
+      expect(shown.html).not.toContain(bad);
+    }
+    expect(shown.html).not.toMatch(/(href|src)="(javascript|data|vbscript):/i);
+    expect(shown.html).not.toMatch(/<[^>]*\son[a-z]+=/i);
+    // Nothing is saved by a preview.
+    const unsaved = await call('POST', '/api/wiki/preview', {
+      json: { markdown: '# Draft' },
+      token: adaToken,
+    });
+    expect(WikiPreview.parse(unsaved.body)).toEqual({ title: 'Draft', html: '<h1>Draft</h1>' });
+    expect((await call('GET', '/api/wiki/pages/draft')).status).toBe(404);
+    // The limits of a page, and members only.
+    const big = await call('POST', '/api/wiki/preview', {
+      json: { markdown: 'x'.repeat(512 * 1024 + 1) },
+      token: adaToken,
+    });
+    expect(big.status).toBe(413);
+    expect(errorOf(big).code).toBe('WIKI_TOO_LARGE');
+    const anonymous = await call('POST', '/api/wiki/preview', { json: { markdown: '# Hi' } });
+    expect(anonymous.status).toBe(401);
+    expect(errorOf(anonymous).code).toBe('UNAUTHORIZED');
+    const malformed = await call('POST', '/api/wiki/preview', {
+      json: { text: 'x' },
+      token: adaToken,
+    });
+    expect(malformed.status).toBe(400);
+  });
+
   it('describes the wiki in the OpenAPI document', async () => {
     const doc = (await call('GET', '/api/openapi.json')).body as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/api/wiki'))).toEqual(
-      expect.arrayContaining(['/api/wiki/pages']),
+      expect.arrayContaining(['/api/wiki/pages', '/api/wiki/preview']),
     );
   });
 });

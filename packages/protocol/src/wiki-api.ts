@@ -109,6 +109,18 @@ export const WikiDiff = z.object({
 });
 export type WikiDiff = z.infer<typeof WikiDiff>;
 
+/** A preview: Markdown that is not saved, rendered as a save would render it. */
+export const WikiPreviewRequest = z.object({ markdown: z.string() });
+export type WikiPreviewRequest = z.infer<typeof WikiPreviewRequest>;
+
+export const WikiPreview = z.object({
+  /** The first heading's text, as a saved page's title would be; null without one. */
+  title: z.string().nullable(),
+  /** The same sanitised HTML that a page with this text would serve. */
+  html: z.string(),
+});
+export type WikiPreview = z.infer<typeof WikiPreview>;
+
 export const WikiRestore = z.object({
   revision: Revision.min(1),
   message: z.string().max(WIKI_MAX_MESSAGE).optional(),

@@ -5,6 +5,8 @@ import {
   WikiDiff,
   WikiPage,
   WikiPageList,
+  WikiPreview,
+  WikiPreviewRequest,
   WikiRestore,
   WikiRevision,
   WikiRevisionList,
@@ -175,6 +177,26 @@ export function wikiRoutes(app: FastifyInstance, wiki: WikiService, auth: WikiAu
         throw error;
       }
     },
+  );
+
+  // Members only, like the saves it prepares: nobody else can save a page, and rendering up to
+  // 512 KiB of Markdown is work that anonymous callers should not be able to ask for at will.
+  // The member is checked before the body is read, as for saves.
+  api.post(
+    '/api/wiki/preview',
+    {
+      bodyLimit: SAVE_BODY_LIMIT,
+      onRequest: signedIn,
+      schema: {
+        summary: 'Render Markdown as a page would show it, without saving anything',
+        description:
+          'The same renderer and sanitiser as a save, and the same size limit (413 WIKI_TOO_LARGE).',
+        tags,
+        body: WikiPreviewRequest,
+        response: { 200: WikiPreview, ...writeErrors },
+      },
+    },
+    async (request) => wiki.preview(request.body.markdown),
   );
 
   // Uploads are raw bytes of any type, up to 10 MiB: a parser for them, and a larger body limit,

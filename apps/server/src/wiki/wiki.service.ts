@@ -10,6 +10,7 @@ import {
   type WikiDiff,
   type WikiPage,
   type WikiPageSummary,
+  type WikiPreview,
   type WikiRevision,
   type WikiRevisionInfo,
 } from '@allmende/protocol';
@@ -118,6 +119,17 @@ export class WikiService {
       attachments: (await this.#repo.attachments(path)).map(attachmentInfo),
       generated: false,
     };
+  }
+
+  /**
+   * Renders Markdown that is not saved, with the same checks and the same renderer as a save,
+   * so that the preview shows exactly the HTML the page would serve.
+   * @throws AppError WIKI_TOO_LARGE, BAD_REQUEST
+   */
+  preview(markdown: string): WikiPreview {
+    checkText(markdown, '');
+    const rendered = renderMarkdown(markdown);
+    return { title: rendered.title ?? null, html: rendered.html };
   }
 
   /**
