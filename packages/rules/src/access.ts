@@ -323,10 +323,26 @@ export function isAccessCoopStatement(statement: {
  * `cert.issued` must match its request and approvals field by field; its CA signature is checked
  * by {@link verifyIssuedCertificate}, which is asynchronous.
  *
+ * With `broken` (an audit of a log that holds the statement), a certificate issued or revoked
+ * against the rules is still taken — it exists, sshd may have accepted it — and the rule it
+ * broke is added to `broken`; only a statement about no open request is thrown.
+ *
  * @throws {RuleViolation} access.* (and member.inactive) for the first rule it breaks.
  */
-export function applyAccessStatement(state: CoopState, statement: AccessCoopStatement): void {
+export function applyAccessStatement(
+  state: CoopState,
+  statement: AccessCoopStatement,
+  broken?: RuleViolation[],
+): void {
   const access = state.access;
+  const tolerate = (check: () => void) => {
+    try {
+      check();
+    } catch (error) {
+      if (!broken || !(error instanceof RuleViolation)) throw error;
+      broken.push(error);
+    }
+  };
   switch (statement.type) {
     case 'ca.created': {
       if (access.ca !== null) throw violation('access.ca-exists', 'the CA was announced already');
@@ -343,14 +359,14 @@ export function applyAccessStatement(state: CoopState, statement: AccessCoopStat
       const body = statement.body;
       const record = requireRecord(state, body.request);
       requirePending(record);
-      checkIssued(state, record, body);
+      tolerate(() => checkIssued(state, record, body));
       record.status = 'issued';
       record.certificate = {
         serial: body.serial,
         validAfter: body.validAfter,
         validBefore: body.validBefore,
       };
-      access.lastSerial = body.serial;
+      access.lastSerial = Math.max(access.lastSerial, body.serial);
       // Certificates that ended before this one began are forgotten: nothing can revoke them.
       for (const [key, other] of Object.entries(access.requests)) {
         if (other.certificate && other.certificate.validBefore <= body.validAfter) {
@@ -369,10 +385,12 @@ export function applyAccessStatement(state: CoopState, statement: AccessCoopStat
       }
       const due = revocationDue(state, record);
       if (due !== statement.body.reason) {
-        throw violation(
-          'access.revocation-reason',
-          `the certificate of request ${record.index} is not revoked for "${statement.body.reason}"${due ? ` (but for "${due}")` : ''}`,
-        );
+        tolerate(() => {
+          throw violation(
+            'access.revocation-reason',
+            `the certificate of request ${record.index} is not revoked for "${statement.body.reason}"${due ? ` (but for "${due}")` : ''}`,
+          );
+        });
       }
       delete access.requests[String(record.index)];
       return;

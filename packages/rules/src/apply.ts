@@ -77,19 +77,52 @@ export function applyStatement(
   index: number,
   signers: Signers,
 ): void {
+  apply(state, statement, index, signers, undefined);
+}
+
+/**
+ * For an audit of the log: applies a statement the log holds at `index` although it may lack
+ * the consent its rules require (or, for cert.issued and cert.revoked, break the rules the CA
+ * must keep), since the log says it happened and later statements rely on it. Returns what it
+ * broke; the state has changed as if it had been accepted. A statement the state cannot take
+ * (an unknown member, a request that is not open …) is thrown, and changes nothing.
+ *
+ * @throws {RuleViolation} when the state cannot take the statement.
+ */
+export function applyRecordedStatement(
+  state: CoopState,
+  statement: Statement,
+  index: number,
+  signers: Signers,
+): RuleViolation[] {
+  const broken: RuleViolation[] = [];
+  apply(state, statement, index, signers, broken);
+  return broken;
+}
+
+/** With `broken`, rules the state can be changed despite are collected there, not thrown. */
+function apply(
+  state: CoopState,
+  statement: SubmittedStatement | Statement,
+  index: number,
+  signers: Signers,
+  broken: RuleViolation[] | undefined,
+): void {
   if (statement.type === 'coop.founded') {
     throw new RuleViolation('statement.genesis', 'coop.founded can only be the first entry');
   }
   // The server's own statements about access follow the rules of access.ts; the others
   // (notices, tickets) change nothing in the cooperative.
   if (isAccessCoopStatement(statement)) {
-    applyAccessStatement(state, statement);
+    applyAccessStatement(state, statement, broken);
     return;
   }
   if (!isMemberStatement(statement)) return;
   const { needs, commit } = plan(state, statement, signers);
-  const unmet = needs.find((n) => !n.met);
-  if (unmet) throw new RuleViolation(unmet.rule, unmet.text);
+  for (const unmet of needs.filter((n) => !n.met)) {
+    if (!broken) throw new RuleViolation(unmet.rule, unmet.text);
+    broken.push(new RuleViolation(unmet.rule, unmet.text));
+  }
   commit(index);
 }
 

@@ -1,18 +1,50 @@
+import { isMemberStatement, type Statement } from '@allmende/protocol';
+import { verifyIssuedCertificate } from './access.ts';
+import { applyRecordedStatement, checkGenesis } from './apply.ts';
 import { RuleViolation, type Rule } from './errors.ts';
-import { replayEntry, type ReplayedEntry } from './replay.ts';
-import type { CoopState } from './state.ts';
+import {
+  applyOversightStatement,
+  emptyOversight,
+  isOversightStatement,
+  noteCertificate,
+  type OversightState,
+} from './oversight.ts';
+import type { ReplayedEntry } from './replay.ts';
+import { checkRecordedSignatures, type Signers } from './signatures.ts';
+import { foundedState, type CoopState } from './state.ts';
 
 /** A log entry that breaks a rule: where, which rule, and why in words for people. */
 export type Violation = { index: number; type: string; rule: Rule; message: string };
 
+const NO_SIGNERS: Signers = new Map();
+
 /**
  * Checks a log entry by entry against the rules in force at each entry, as `allmende verify`
- * and the web app's "rules kept" do. Unlike replayStatements it does not stop at the first
- * violation: it records every one and goes on, so that one report names all of them. An entry
- * that breaks a rule changes nothing in the state.
+ * and the web app's "rules kept" do: every signature made by a key its signer held then, the
+ * consent each statement needed, every certificate against its request and approvals, every
+ * session against its certificate, chunks and end, every attested change against the sessions
+ * on its host. Unlike replayStatements it does not stop at the first violation: it records every
+ * one and goes on, so that one report names all of them.
+ *
+ * One fault gives one report, not a cascade. What the audit does with an entry that breaks a
+ * rule depends on whether the state can take it:
+ *
+ * - An entry whose fault is in its consent or its signatures (a missing vouch, an approval made
+ *   with a revoked key), a certificate issued or revoked against the CA's rules, a session
+ *   without a valid certificate, an attestation with an unexplained change: reported, then
+ *   taken as done — the log says it happened, and what came after relied on it. So the session
+ *   that used a certificate issued without enough approvals is not reported again, nor the
+ *   certificate that counted an approval whose signature failed.
+ * - An entry the state cannot take (an unknown member or host, a request that is not open, a
+ *   chunk of a session that never started or has ended): reported and skipped; the state stays
+ *   as it was.
+ *
+ * Where an entry breaks several rules, each is reported once (the same rule twice for one entry
+ * is one report).
  */
 export class RuleAudit {
   #state: CoopState | undefined;
+  readonly #oversight: OversightState = emptyOversight();
   #next = 0;
   readonly violations: Violation[] = [];
   /** Statements checked, by type. */
@@ -21,6 +53,11 @@ export class RuleAudit {
   /** The state the entries checked so far build; undefined before the genesis. */
   get state(): CoopState | undefined {
     return this.#state;
+  }
+
+  /** Certificates, sessions and hosts' attestations as the entries so far record them. */
+  get oversight(): Readonly<OversightState> {
+    return this.#oversight;
   }
 
   /** How many entries were checked. */
@@ -34,22 +71,71 @@ export class RuleAudit {
    */
   async check({ index, statement }: ReplayedEntry): Promise<Violation[]> {
     const found: Violation[] = [];
-    const report = (rule: Rule, message: string) =>
-      found.push({ index, type: statement.type, rule, message });
+    const report = (rule: Rule, message: string) => {
+      if (!found.some((v) => v.rule === rule)) {
+        found.push({ index, type: statement.type, rule, message });
+      }
+    };
     this.byType[statement.type] = (this.byType[statement.type] ?? 0) + 1;
     if (index !== this.#next) {
       report('statement.genesis', `entry ${index} came where entry ${this.#next} was due`);
     } else {
+      const broken: RuleViolation[] = [];
       try {
-        this.#state = await replayEntry(this.#state, index, statement);
+        await this.#apply(index, statement, broken);
       } catch (error) {
         if (!(error instanceof RuleViolation)) throw error;
-        report(error.rule, error.message);
+        broken.push(error);
       }
+      for (const violation of broken) report(violation.rule, violation.message);
     }
     this.#next = index + 1;
     this.violations.push(...found);
     return found;
+  }
+
+  /**
+   * Applies an entry, collecting in `broken` the rules it broke where it is taken as done.
+   * @throws {RuleViolation} when the state cannot take it (after what `broken` holds).
+   */
+  async #apply(index: number, statement: Statement, broken: RuleViolation[]): Promise<void> {
+    if (index === 0) {
+      if (statement.type !== 'coop.founded') {
+        throw new RuleViolation('statement.genesis', 'the log begins with coop.founded');
+      }
+      // A genesis that names a founder or a key twice is reported, and founds the cooperative
+      // even so: every later entry depends on it.
+      try {
+        checkGenesis(statement);
+      } catch (error) {
+        if (!(error instanceof RuleViolation)) throw error;
+        broken.push(error);
+      }
+      this.#state = foundedState(statement);
+      return;
+    }
+    const state = this.#state;
+    if (!state) throw new RuleViolation('statement.genesis', 'the log has no genesis');
+    if (isOversightStatement(statement)) {
+      broken.push(...applyOversightStatement(state, this.#oversight, statement, index));
+      return;
+    }
+    let signers = NO_SIGNERS;
+    if (isMemberStatement(statement)) {
+      const signatures = await checkRecordedSignatures(state, statement);
+      broken.push(...signatures.faults);
+      signers = signatures.signers;
+    }
+    if (statement.type === 'cert.issued') {
+      await verifyIssuedCertificate(state, statement).catch((error: unknown) => {
+        if (!(error instanceof RuleViolation)) throw error;
+        broken.push(error);
+      });
+    }
+    broken.push(...applyRecordedStatement(state, statement, index, signers));
+    if (statement.type === 'cert.issued' || statement.type === 'cert.revoked') {
+      noteCertificate(state, this.#oversight, statement, index);
+    }
   }
 }
 

@@ -51,6 +51,19 @@ export const RULES = [
   'access.certificate',
   'access.not-issued',
   'access.revocation-reason',
+  'session.certificate',
+  'session.revoked',
+  'session.validity',
+  'session.login',
+  'session.id-taken',
+  'session.unknown',
+  'session.after-end',
+  'session.chunk-order',
+  'session.totals',
+  'host.not-enrolled',
+  'host.attested-changes',
+  'host.unexplained-change',
+  'host.attestation-flag',
 ] as const;
 export type Rule = (typeof RULES)[number];
 

@@ -37,7 +37,29 @@ export {
   type ServiceRecord,
   type StewardRecord,
 } from './state.ts';
-export { verifySignatures, type Signers } from './signatures.ts';
-export { applyStatement, checkGenesis, evaluateStatement, type ConsentReport } from './apply.ts';
+export {
+  checkRecordedSignatures,
+  verifySignatures,
+  type RecordedSignatures,
+  type Signers,
+} from './signatures.ts';
+export {
+  applyRecordedStatement,
+  applyStatement,
+  checkGenesis,
+  evaluateStatement,
+  type ConsentReport,
+} from './apply.ts';
 export { replayEntry, replayStatements, type ReplayedEntry } from './replay.ts';
 export { RuleAudit, auditStatements, type Violation } from './audit.ts';
+export {
+  applyOversightStatement,
+  emptyOversight,
+  isOversightStatement,
+  noteCertificate,
+  type CertificateRecord,
+  type HostActivity,
+  type OversightState,
+  type OversightStatement,
+  type SessionRecord,
+} from './oversight.ts';

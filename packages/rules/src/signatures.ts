@@ -3,6 +3,7 @@ import {
   signedBytes,
   signedPartOf,
   statementNamespace,
+  type StatementSignature,
   type SubmittedStatement,
 } from '@allmende/protocol';
 import { verifySignature } from '@allmende/ssh';
@@ -28,17 +29,72 @@ export async function verifySignatures(
   state: CoopState,
   statement: SubmittedStatement,
 ): Promise<Signers> {
+  const { check } = signatureCheck(state, statement);
+  const signers = new Map<string, string[]>();
+  for (const [position, signature] of statement.signatures.entries()) {
+    const keyId = await check(signature, position);
+    signers.set(signature.signer, [...(signers.get(signature.signer) ?? []), keyId]);
+  }
+  return signers;
+}
+
+/** The signers of a statement the log holds, and the signatures that failed. */
+export type RecordedSignatures = {
+  /**
+   * Everyone who signed, as the statement claims: a signer whose signature failed is listed
+   * with no key (so nothing can later revoke that consent), since the log says it was given.
+   */
+  signers: Signers;
+  /** One violation per signature that failed, in the statement's order. */
+  faults: RuleViolation[];
+};
+
+/**
+ * For an audit of the log: checks every signature of a member statement as verifySignatures
+ * does, but goes on past a failing one. The claimed consent is taken as given, so that one bad
+ * signature is reported once and not again by every later statement that relies on it (an
+ * approval signed with a revoked key still counts for its certificate). Never use its signers
+ * to accept a new statement: use verifySignatures.
+ *
+ * @throws {RuleViolation} member.handle-taken for an admission of a handle that is taken.
+ */
+export async function checkRecordedSignatures(
+  state: CoopState,
+  statement: SubmittedStatement,
+): Promise<RecordedSignatures> {
+  const { check } = signatureCheck(state, statement);
+  const signers = new Map<string, string[]>();
+  const faults: RuleViolation[] = [];
+  for (const [position, signature] of statement.signatures.entries()) {
+    const keys = signers.get(signature.signer) ?? [];
+    signers.set(signature.signer, keys);
+    try {
+      keys.push(await check(signature, position));
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error;
+      faults.push(error);
+    }
+  }
+  return { signers, faults };
+}
+
+/**
+ * What both checks share: the signed bytes, computed once per statement, and the check of one
+ * signature, which returns the ID of the key it was made with.
+ */
+function signatureCheck(
+  state: CoopState,
+  statement: SubmittedStatement,
+): { check: (signature: StatementSignature, position: number) => Promise<string> } {
   if (statement.type === 'member.admitted' && lookup(state.members, statement.body.handle)) {
     // Said first, or the candidate's signature would read as a stranger using a member's name.
     throw new RuleViolation('member.handle-taken', `the handle ${statement.body.handle} is taken`);
   }
   const message = signedBytes(signedPartOf(statement));
-  const digest = sha256(message);
-  const signers = new Map<string, string[]>();
-  for (const [position, signature] of statement.signatures.entries()) {
+  let digest: Uint8Array | undefined;
+  const check = async (signature: StatementSignature, position: number): Promise<string> => {
     const where = `signature ${position + 1} (by ${signature.signer})`;
     const keys = signingKeysOf(state, statement, signature.signer, where);
-    let keyId: string;
     if (signature.kind === 'ssh') {
       let verified;
       try {
@@ -52,36 +108,37 @@ export async function verifySignatures(
           cause: error,
         });
       }
-      keyId = sshKeyId(verified.publicKey.blob);
+      const keyId = sshKeyId(verified.publicKey.blob);
       requireCurrent(keys, keyId, where);
-    } else {
-      keyId = `passkey:${signature.credentialId}`;
-      const key = requireCurrent(keys, keyId, where).key;
-      const publicKey = key.kind === 'passkey' ? tryDecodeBase64Url(key.publicKey) : undefined;
-      try {
-        await verifyStoredAssertion(
-          {
-            credentialId: signature.credentialId,
-            authenticatorData: signature.authenticatorData,
-            clientDataJSON: signature.clientDataJSON,
-            signature: signature.signature,
-          },
-          {
-            publicKey: publicKey ?? new Uint8Array(),
-            expectedChallenge: digest,
-            rpId: new URL(state.url).hostname,
-            origins: [state.url],
-          },
-        );
-      } catch (error) {
-        throw new RuleViolation('signature.invalid', `${where}: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
+      return keyId;
     }
-    signers.set(signature.signer, [...(signers.get(signature.signer) ?? []), keyId]);
-  }
-  return signers;
+    const keyId = `passkey:${signature.credentialId}`;
+    const key = requireCurrent(keys, keyId, where).key;
+    const publicKey = key.kind === 'passkey' ? tryDecodeBase64Url(key.publicKey) : undefined;
+    digest ??= sha256(message);
+    try {
+      await verifyStoredAssertion(
+        {
+          credentialId: signature.credentialId,
+          authenticatorData: signature.authenticatorData,
+          clientDataJSON: signature.clientDataJSON,
+          signature: signature.signature,
+        },
+        {
+          publicKey: publicKey ?? new Uint8Array(),
+          expectedChallenge: digest,
+          rpId: new URL(state.url).hostname,
+          origins: [state.url],
+        },
+      );
+    } catch (error) {
+      throw new RuleViolation('signature.invalid', `${where}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    return keyId;
+  };
+  return { check };
 }
 
 /**
