@@ -383,9 +383,18 @@ describe('the wiki', () => {
     await heading(ada, 'New page guides/backup');
     await ada
       .getByLabel('Text', { exact: true })
-      .fill('# Backups\n\nWe back up every night.\n\n- mail\n- wiki\n\nSee [[services/mail]].\n');
+      .fill(
+        '# Backups\n\nWe back up every night.\n\n| what | when |\n| --- | --- |\n| mail | 02:00 |\n\n- mail\n- wiki\n\nSee [[services/mail]].\n',
+      );
     await ada.getByRole('button', { name: 'Preview' }).click();
-    await ada.getByText(/We back up every night\./).waitFor();
+    // Rendered by the server as the saved page will be: a heading and a table, not the text.
+    const preview = ada.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('heading', { name: 'Backups' }).waitFor();
+    const table = preview.getByRole('table');
+    await table.getByRole('columnheader', { name: 'when' }).waitFor();
+    await table.getByRole('cell', { name: '02:00' }).waitFor();
+    await preview.locator('a.wiki-link', { hasText: 'services/mail' }).waitFor();
+    expect(await preview.getByText('| mail |').count()).toBe(0);
     await expectNoAxeViolations(ada);
     await ada.getByRole('button', { name: 'Write' }).click();
     await ada.getByLabel('What did you change? (optional)').fill('First version');

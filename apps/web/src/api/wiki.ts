@@ -4,6 +4,7 @@ import {
   WikiDiff,
   WikiPage,
   WikiPageList,
+  WikiPreview,
   WikiRevision,
   WikiRevisionList,
   type WikiSave,
@@ -65,6 +66,15 @@ export async function saveWikiPage(path: string, save: WikiSave): Promise<SaveOu
     if (!body.success) throw error;
     return { kind: 'conflict', current: body.data.current, message: body.data.error.message };
   }
+}
+
+/** Renders unsaved Markdown on the server, as a save would: the same sanitised HTML. */
+export function previewWikiPage(markdown: string, signal?: AbortSignal): Promise<WikiPreview> {
+  return requestJson('/api/wiki/preview', WikiPreview, {
+    method: 'POST',
+    body: { markdown },
+    signal,
+  });
 }
 
 export function restoreRevision(path: string, revision: number): Promise<WikiPage> {

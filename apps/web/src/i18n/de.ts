@@ -1035,7 +1035,7 @@ export const de: Messages = {
     write: 'Schreiben',
     preview: 'Vorschau',
     previewNote:
-      'Der Text, wie er gespeichert wird. Formatiert zeigt ihn die Seite, sobald er gespeichert ist.',
+      'So wird die Seite aussehen, wenn sie gespeichert ist. Noch ist nichts gespeichert.',
     message: 'Was haben Sie geändert? (freiwillig)',
     save: 'Speichern',
     saving: 'Wird gespeichert …',

@@ -997,7 +997,7 @@ export const en: Messages = {
       'Markdown, with tables and task lists. Link to another page with [[path]] or [[path|label]].',
     write: 'Write',
     preview: 'Preview',
-    previewNote: 'The text as it will be saved. The page shows it formatted once it is saved.',
+    previewNote: 'How the page will look once it is saved. Nothing is saved yet.',
     message: 'What did you change? (optional)',
     save: 'Save',
     saving: 'Saving…',

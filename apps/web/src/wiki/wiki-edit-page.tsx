@@ -1,7 +1,7 @@
 import type { WikiConflictBody, WikiPage } from '@allmende/protocol';
 import { useState, type FormEvent } from 'react';
 import { failureOf, hasCode, type ApiFailure } from '../api/client.ts';
-import { fetchWikiPage, saveWikiPage } from '../api/wiki.ts';
+import { fetchWikiPage, previewWikiPage, saveWikiPage } from '../api/wiki.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { navigate } from '../router.tsx';
@@ -10,6 +10,7 @@ import { FailureNotice, Loaded, SignInPrompt } from '../ui/feedback.tsx';
 import { TextField } from '../ui/form.tsx';
 import { wikiPath } from '../ui/paths.ts';
 import { useApi } from '../ui/use-api.ts';
+import { WikiHtml } from './wiki-html.tsx';
 import { WikiBreadcrumb } from './wiki-page.tsx';
 
 async function loadForEdit(path: string, signal: AbortSignal): Promise<WikiPage | null> {
@@ -128,7 +129,7 @@ function Editor({
             {w.preview}
           </h2>
           <p className="muted small">{w.previewNote}</p>
-          <div className="timeline-body">{markdown}</div>
+          <Preview markdown={markdown.normalize('NFC')} />
         </section>
       ) : (
         <TextField
@@ -156,6 +157,20 @@ function Editor({
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The text as the page will show it: rendered by the server with the renderer a save uses, and
+ * inserted through WikiHtml like every other wiki HTML. The text cannot change while the preview
+ * is shown (the field is hidden), so it is rendered once each time the preview opens.
+ */
+function Preview({ markdown }: { markdown: string }) {
+  const preview = useApi('wiki-preview', (signal) => previewWikiPage(markdown, signal));
+  return (
+    <Loaded state={preview.state} onRetry={preview.reload}>
+      {(data) => <WikiHtml html={data.html} />}
+    </Loaded>
   );
 }
 

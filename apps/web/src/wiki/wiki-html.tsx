@@ -3,10 +3,11 @@ import { navigate } from '../router.tsx';
 
 /**
  * A wiki page's HTML, as the server rendered it. This is the one place where the app inserts
- * HTML, and only the `html` field of the wiki API: the server renders Markdown with micromark,
- * which escapes raw HTML and drops dangerous URLs (javascript: and the like), tested against the
- * OWASP filter evasion vectors (apps/server/src/wiki/render.ts). The app's content security
- * policy forbids inline script besides, so even a rendering bug could not run code here.
+ * HTML, and only the `html` field of the wiki API (a page, a revision, a preview): the server
+ * renders Markdown with micromark, which escapes raw HTML and drops dangerous URLs (javascript:
+ * and the like), tested against the OWASP filter evasion vectors (apps/server/src/wiki/render.ts).
+ * The app's content security policy forbids inline script besides, so even a rendering bug could
+ * not run code here.
  */
 export function WikiHtml({ html }: { html: string }) {
   // Links to other wiki pages navigate in place, as the app's own links do.
