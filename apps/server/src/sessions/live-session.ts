@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import {
   encodeRecords,
+  type StatementDraft,
   type ServerMessage,
   type SessionEndReason,
   type SessionInfo,
@@ -161,7 +162,6 @@ export class LiveSession {
       return;
     }
     this.#inputBytes += data.length;
-    this.#chunk.input += data.length;
     this.#record({ kind: 'input', at: this.#at(), data });
     this.#acks.push(seq);
     this.#queueFlush();
@@ -170,7 +170,6 @@ export class LiveSession {
   output(data: Uint8Array, stream: 'output' | 'error'): void {
     if (this.#state === 'ended') return;
     this.#outputBytes += data.length;
-    this.#chunk.output += data.length;
     this.#record({ kind: stream, at: this.#at(), data });
     this.#remember(data);
     for (const observer of this.#observers) observer.sendOutput(data);
@@ -360,7 +359,7 @@ export class LiveSession {
 
   #record(record: TranscriptRecord): void {
     this.#records.push(record);
-    this.#recordBytes += 'data' in record ? record.data.length + 9 : 64;
+    this.#recordBytes += recordSize(record);
     if (this.#recordBytes > BACKLOG_HIGH && !this.#readingPaused) {
       this.#readingPaused = true;
       this.#options.agent.pauseReading();
@@ -405,6 +404,12 @@ export class LiveSession {
     return next;
   }
 
+  /**
+   * Seals and stores every record that came since the last write, in one transaction (group
+   * commit): pieces of about PIECE_BYTES, a `session.chunk` statement for every chunk they
+   * close, and the session's totals. Only then are the input records among them acknowledged.
+   * What is in memory (piece count, chunk, transcript digest) moves on only after the commit.
+   */
   async #writePiece(): Promise<void> {
     if (this.#records.length === 0) return;
     const records = this.#records;
@@ -412,22 +417,88 @@ export class LiveSession {
     this.#records = [];
     this.#recordBytes = 0;
     this.#acks = [];
-    const plain = encodeRecords(records);
-    const sealed = await this.#options.sealer.seal(plain);
-    const seq = this.#pieces;
-    await this.#options.repo.insertPiece(this.id, seq, sealed, {
+
+    const first = this.#pieces;
+    const pieces: Piece[] = [];
+    let group: TranscriptRecord[] = [];
+    let groupBytes = 0;
+    const cut = () => {
+      if (group.length === 0) return;
+      const plain = encodeRecords(group);
+      let input = 0;
+      let output = 0;
+      for (const r of group) {
+        if (r.kind === 'input') input += r.data.length;
+        else if (r.kind === 'output' || r.kind === 'error') output += r.data.length;
+      }
+      pieces.push({ plain, sealed: this.#options.sealer.seal(plain), input, output });
+      group = [];
+      groupBytes = 0;
+    };
+    for (const record of records) {
+      group.push(record);
+      groupBytes += recordSize(record);
+      if (groupBytes >= PIECE_BYTES) cut();
+    }
+    cut();
+
+    // The chunks these pieces close, each with its statement and the pieces it covers.
+    let chunk = copyChunk(this.#chunk);
+    const closed: { draft: StatementDraft; pieces: Uint8Array[] }[] = [];
+    let covered: Uint8Array[] = [];
+    pieces.forEach(({ plain, sealed, input, output }, i) => {
+      chunk.sealed.update(lengthPrefix(sealed)).update(sealed);
+      chunk.plain.update(plain);
+      chunk.bytes += plain.length;
+      chunk.input += input;
+      chunk.output += output;
+      chunk.to = first + i + 1;
+      covered.push(sealed);
+      if (chunk.bytes >= CHUNK_BYTES) {
+        closed.push({
+          draft: this.#chunkStatement(chunk, this.#chunks + closed.length),
+          pieces: covered,
+        });
+        covered = [];
+        chunk = this.#newChunk(first + i + 1);
+      }
+    });
+    const totals = {
       input_bytes: this.#inputBytes,
       output_bytes: this.#outputBytes,
-      pieces: seq + 1,
-    });
-    this.#pieces = seq + 1;
-    const frame = new Uint8Array(4);
-    new DataView(frame.buffer).setUint32(0, sealed.length);
-    this.#transcriptHash.update(frame).update(sealed);
-    this.#chunk.sealed.update(frame).update(sealed);
-    this.#chunk.plain.update(plain);
-    this.#chunk.bytes += plain.length;
-    this.#chunk.to = seq + 1;
+      pieces: first + pieces.length,
+      chunks: this.#chunks + closed.length,
+    };
+    const { repo, log } = this.#options;
+    if (closed.length === 0) {
+      await repo.insertPieces(undefined, this.id, first, covered, totals);
+    } else {
+      // Appended together, the statements join one batch of the log's sequencer: one commit
+      // for all. Each carries the pieces it covers; the last also the rest and the totals.
+      let from = first;
+      const appends = closed.map(({ draft, pieces: own }, k) => {
+        const at = from;
+        from += own.length;
+        const last = k === closed.length - 1;
+        return log.append(draft, (trx) =>
+          repo.insertPieces(
+            trx,
+            this.id,
+            at,
+            last ? [...own, ...covered] : own,
+            last ? totals : undefined,
+          ),
+        );
+      });
+      const failed = (await Promise.allSettled(appends)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+
+    this.#pieces = first + pieces.length;
+    this.#chunks += closed.length;
+    this.#chunk = chunk;
+    for (const { sealed } of pieces)
+      this.#transcriptHash.update(lengthPrefix(sealed)).update(sealed);
     if (this.#readingPaused && this.#recordBytes < BACKLOG_LOW) {
       this.#readingPaused = false;
       this.#options.agent.resumeReading();
@@ -436,8 +507,11 @@ export class LiveSession {
       await this.#options.beforeAck?.(this.id, ack);
       if (this.#state !== 'ended') this.#options.agent.send({ t: 'ack', seq: ack });
     }
-    if (this.#chunk.bytes >= CHUNK_BYTES) await this.#closeChunk();
-    else this.#chunkTimer ??= setTimeout(() => this.#timeChunk(), CHUNK_MS);
+    if (closed.length > 0) {
+      clearTimeout(this.#chunkTimer);
+      this.#chunkTimer = undefined;
+    }
+    if (chunk.to > chunk.from) this.#chunkTimer ??= setTimeout(() => this.#timeChunk(), CHUNK_MS);
   }
 
   #timeChunk(): void {
@@ -453,9 +527,16 @@ export class LiveSession {
     this.#chunkTimer = undefined;
     const chunk = this.#chunk;
     if (chunk.to === chunk.from) return;
-    this.#chunk = this.#newChunk();
     const number = this.#chunks;
-    await this.#options.log.append({
+    await this.#options.log.append(this.#chunkStatement(chunk, number), (trx) =>
+      this.#options.repo.updateSession(trx, this.id, { chunks: number + 1 }),
+    );
+    this.#chunks = number + 1;
+    this.#chunk = this.#newChunk(chunk.to);
+  }
+
+  #chunkStatement(chunk: ChunkAccount, number: number): StatementDraft {
+    return {
       actor: 'coop',
       type: 'session.chunk',
       body: {
@@ -467,15 +548,13 @@ export class LiveSession {
         sealed: chunk.sealed.digest('hex'),
         plain: chunk.plain.digest('hex'),
       },
-    });
-    this.#chunks = number + 1;
-    await this.#options.repo.updateSession(undefined, this.id, { chunks: this.#chunks });
+    };
   }
 
-  #newChunk(): ChunkAccount {
+  #newChunk(from = this.#pieces): ChunkAccount {
     return {
-      from: this.#pieces,
-      to: this.#pieces,
+      from,
+      to: from,
       bytes: 0,
       input: 0,
       output: 0,
@@ -484,6 +563,25 @@ export class LiveSession {
     };
   }
 }
+
+/** A chunk's account to go on from, leaving the original as it is until the commit. */
+function copyChunk(chunk: ChunkAccount): ChunkAccount {
+  return { ...chunk, sealed: chunk.sealed.copy(), plain: chunk.plain.copy() };
+}
+
+/** A piece's length (uint32 BE), as it precedes the piece in the digests and the download. */
+function lengthPrefix(sealed: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(4);
+  new DataView(frame.buffer).setUint32(0, sealed.length);
+  return frame;
+}
+
+/** The bytes a record takes in a piece, near enough to cut pieces by. */
+function recordSize(record: TranscriptRecord): number {
+  return 'data' in record ? record.data.length + 9 : 64;
+}
+
+type Piece = { plain: Uint8Array; sealed: Uint8Array; input: number; output: number };
 
 type ChunkAccount = {
   from: number;

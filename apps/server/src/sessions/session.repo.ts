@@ -5,6 +5,8 @@ import type { Schema } from '../db/schema.ts';
 export type SessionRow = Schema['sessions'];
 export type SessionUpdate = Updateable<Omit<SessionRow, 'id'>>;
 
+const PIECES_PER_INSERT = 1000;
+
 /** Sessions and the sealed pieces of their transcripts. */
 export class SessionRepository {
   readonly #db: Kysely<Schema>;
@@ -25,17 +27,33 @@ export class SessionRepository {
     await (trx ?? this.#db).updateTable('sessions').set(changes).where('id', '=', id).execute();
   }
 
-  /** Stores a sealed piece and the session's new totals in one transaction. */
-  async insertPiece(
+  /**
+   * Stores sealed pieces (numbered from `first`) and, if given, the session's new totals: in
+   * `trx`, or in a transaction of their own.
+   */
+  async insertPieces(
+    trx: Transaction<Schema> | undefined,
     id: string,
-    seq: number,
-    sealed: Uint8Array,
-    totals: Pick<SessionRow, 'input_bytes' | 'output_bytes' | 'pieces'>,
+    first: number,
+    sealed: readonly Uint8Array[],
+    totals?: SessionUpdate,
   ): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
-      await trx.insertInto('session_pieces').values({ session_id: id, seq, sealed }).execute();
-      await trx.updateTable('sessions').set(totals).where('id', '=', id).execute();
-    });
+    if (!trx) {
+      await this.#db.transaction().execute((t) => this.insertPieces(t, id, first, sealed, totals));
+      return;
+    }
+    // Rows in batches well below SQLite's 32,766 parameters.
+    for (let i = 0; i < sealed.length; i += PIECES_PER_INSERT) {
+      await trx
+        .insertInto('session_pieces')
+        .values(
+          sealed
+            .slice(i, i + PIECES_PER_INSERT)
+            .map((piece, j) => ({ session_id: id, seq: first + i + j, sealed: piece })),
+        )
+        .execute();
+    }
+    if (totals) await trx.updateTable('sessions').set(totals).where('id', '=', id).execute();
   }
 
   async session(id: string): Promise<SessionRow | undefined> {
