@@ -15,12 +15,14 @@ import { SESSION_COMMANDS } from './commands/session.ts';
 import { SIGN_COMMANDS } from './commands/sign.ts';
 import { WIKI_COMMANDS } from './commands/wiki.ts';
 import { TICKET_COMMANDS } from './commands/ticket.ts';
+import { VERIFY_COMMANDS } from './commands/verify.ts';
 import { WITNESS_COMMANDS } from './witness/command.ts';
 import { SshSignError } from './ssh/sign-error.ts';
 
 const COMMANDS: Record<string, Command> = {
   ...COOP_COMMANDS,
   ...LOG_COMMANDS,
+  ...VERIFY_COMMANDS,
   ...LOGIN_COMMANDS,
   ...MEMBER_COMMANDS,
   ...PROPOSAL_COMMANDS,

@@ -19,11 +19,11 @@ export type VerifyCommandArgs = {
   witnessQuorum?: string;
 };
 
-type Output = { write(text: string): boolean; isTTY?: boolean; columns?: number };
+export type Output = { write(text: string): boolean; isTTY?: boolean; columns?: number };
 export type CommandIo = { stdout: Output; stderr: Output; fetch?: typeof fetch };
 
 /** 1: the log failed verification or could not be read; 2: the command was given bad input. */
-const EXIT_CODES: Record<VerifyErrorCode, number> = {
+export const EXIT_CODES: Record<VerifyErrorCode, number> = {
   VERIFY_BAD_INPUT: 2,
   VERIFY_NETWORK: 1,
   VERIFY_BAD_CHECKPOINT: 1,
@@ -106,10 +106,11 @@ export function formatReport(report: VerifyReport, previousFile?: string): strin
     );
   }
   for (const check of report.consistency) {
-    const source =
-      check.against === 'previous'
-        ? `the previous checkpoint${previousFile === undefined ? '' : ` ${previousFile}`}`
-        : 'the checkpoint verified last time (from the cache)';
+    const source = {
+      previous: `the previous checkpoint${previousFile === undefined ? '' : ` ${previousFile}`}`,
+      cache: 'the checkpoint verified last time (from the cache)',
+      before: 'the checkpoint verified before',
+    }[check.against];
     lines.push(`  consistent  with ${source} (size ${formatCount(check.size)})`);
   }
   if (!report.consistency.some((check) => check.against === 'cache')) {
@@ -138,7 +139,7 @@ function formatBytes(bytes: number): string {
  * beginning with # are skipped), and the quorum; checked by verifyLog.
  * @throws Error for a file that cannot be read or a quorum that is no number.
  */
-async function readWitnessArgs(
+export async function readWitnessArgs(
   args: VerifyCommandArgs,
 ): Promise<{ witnesses: string[]; quorum: number | undefined }> {
   const witnesses = [...(args.witnesses ?? [])];

@@ -14,12 +14,14 @@ const TIMEOUT_MS = 60_000;
 export class LogClient {
   readonly baseUrl: string;
   readonly #fetch: typeof fetch;
+  readonly #signal: AbortSignal | undefined;
   requests = 0;
   bytes = 0;
 
-  constructor(baseUrl: string, fetchImpl: typeof fetch) {
+  constructor(baseUrl: string, fetchImpl: typeof fetch, signal?: AbortSignal) {
     this.baseUrl = baseUrl;
     this.#fetch = fetchImpl;
+    this.#signal = signal;
   }
 
   /**
@@ -32,9 +34,11 @@ export class LogClient {
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
-        response = await this.#fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+        const timeout = AbortSignal.timeout(TIMEOUT_MS);
+        const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
+        response = await this.#fetch(url, { signal });
       } catch (error) {
-        if (attempt < ATTEMPTS) {
+        if (attempt < ATTEMPTS && this.#signal?.aborted !== true) {
           await delay(attempt);
           continue;
         }

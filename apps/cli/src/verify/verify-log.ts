@@ -7,6 +7,7 @@ import {
   TILE_WIDTH,
   TlogError,
   checkCosignatures,
+  decodeEntryBundle,
   encodeBase64,
   entriesPath,
   nodeFromTiles,
@@ -50,21 +51,48 @@ export type VerifyOptions = {
   witnesses?: readonly string[];
   /** How many of them must have cosigned the checkpoint; by default all of them. */
   witnessQuorum?: number;
+  /**
+   * false: a checkpoint short of the quorum is reported in `quorumShortfall` instead of failing
+   * the run, for a caller that waits for the witnesses to catch up.
+   */
+  requireQuorum?: boolean;
   /** Where downloads and the last verified checkpoint are kept; see {@link defaultCacheDir}. */
   cacheDir?: string;
   /** Called as entries are verified. */
   progress?: (done: number, total: number) => void;
   fetch?: typeof fetch;
+  /** Ends the run: requests under way are aborted and it fails with VERIFY_NETWORK. */
+  signal?: AbortSignal;
+  /**
+   * The signed note of a checkpoint whose whole tree this process verified before (an earlier
+   * report's `checkpoint`): the new tree must extend it, and only the entries after it are
+   * fetched and checked. What comes before is tied to it by its root hash, which the new tiles
+   * must reproduce. Only for a note verified in memory: one read from a file proves nothing
+   * about the entries below it.
+   */
+  verifiedBefore?: string;
+  /**
+   * Receives the verified entries in log order, a bundle at a time, from the genesis (or from
+   * the size of `verifiedBefore`). An entry handed over has passed its leaf hash and statement
+   * checks; the run may still fail later on the root hash or the witnesses.
+   */
+  onEntries?: (entries: readonly LogEntry[]) => Promise<void> | void;
   /** Requests in flight at once. */
   concurrency?: number;
   /** Worker threads that hash and check bundles; by default one per core but one, up to 4. */
   threads?: number;
 };
 
+/** A log entry by its index, as `onEntries` hands it over. */
+export type LogEntry = { index: number; bytes: Uint8Array };
+
 /** An earlier checkpoint the verified tree was shown to extend. */
 export type ConsistencyCheck = {
-  /** `previous`: given by the caller; `cache`: the one this cache folder verified last time. */
-  against: 'previous' | 'cache';
+  /**
+   * `previous`: given by the caller; `cache`: the one this cache folder verified last time;
+   * `before`: the one this process verified before (`verifiedBefore`).
+   */
+  against: 'previous' | 'cache' | 'before';
   size: number;
   rootHash: string;
 };
@@ -82,6 +110,7 @@ export type VerifyReport = {
   rootHash: string;
   /** The verified signed note, as served. */
   checkpoint: string;
+  /** Entries whose bundles were fetched and checked: all, or those after `verifiedBefore`. */
   entriesChecked: number;
   /** Hash tiles and entry bundles hashed. */
   tilesChecked: number;
@@ -93,6 +122,8 @@ export type VerifyReport = {
   /** The witnesses given, in order, and whether each cosigned the checkpoint. */
   witnesses: WitnessCheck[];
   witnessQuorum: number;
+  /** With `requireQuorum: false`, why the checkpoint is short of the quorum; else undefined. */
+  quorumShortfall: string | undefined;
   cacheDir: string;
   /** The cache file of the newly verified checkpoint, unless writing it failed. */
   savedCheckpoint: string | undefined;
@@ -128,9 +159,17 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
       `a witness quorum of ${quorum} needs at least ${quorum} witness keys (--witness), ${witnessKeys.length} given`,
     );
   }
-  const client = new LogClient(baseUrl, options.fetch ?? globalThis.fetch);
+  const client = new LogClient(baseUrl, options.fetch ?? globalThis.fetch, options.signal);
 
   const earlier: EarlierCheckpoint[] = [];
+  if (options.verifiedBefore !== undefined) {
+    const what = 'the checkpoint verified before';
+    earlier.push({
+      against: 'before',
+      what,
+      checkpoint: await openCheckpoint(options.verifiedBefore, verifier, what),
+    });
+  }
   if (options.previous !== undefined) {
     const what = 'previous checkpoint';
     earlier.push({
@@ -149,7 +188,6 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
     );
   }
   const checkpoint = await openCheckpoint(note, verifier, 'checkpoint');
-  const witnesses = await checkWitnesses(note, witnessKeys, quorum, checkpoint.size);
   const cachedNote = await cache.readCheckpoint();
   if (cachedNote !== undefined) {
     const what = `the checkpoint verified last time (${cache.checkpointPath})`;
@@ -166,10 +204,23 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
         `${what} (size ${old.size}) is larger than this one (size ${checkpoint.size}): the log shrank`,
       );
     }
+    // Two signed checkpoints of one size with different roots prove a fork without a download.
+    if (old.size === checkpoint.size && !bytesEqual(old.rootHash, checkpoint.rootHash)) {
+      throw inconsistent(what, old, checkpoint, old.rootHash);
+    }
   }
 
+  // Entries from `from` on are fetched and checked; see VerifyOptions.verifiedBefore.
+  const before = earlier.find((e) => e.against === 'before')?.checkpoint;
+  const unchanged =
+    before !== undefined && earlier.every((e) => e.checkpoint.size === checkpoint.size);
+  const from =
+    before === undefined ? 0 : Math.min(...earlier.map((e) => e.checkpoint.size), checkpoint.size);
   const tree = new TreeVerifier({
     size: checkpoint.size,
+    from: unchanged ? checkpoint.size : from,
+    deliverFrom: before?.size ?? 0,
+    onEntries: options.onEntries,
     client,
     cache,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
@@ -177,9 +228,10 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
     progress: options.progress,
     rootSizes: earlier.map((e) => e.checkpoint.size),
   });
-  await tree.verifyTiles();
+  // The same tree as verified before (the roots were compared above): nothing to fetch.
+  if (!unchanged) await tree.verifyTiles();
 
-  const root = tree.rootHash(checkpoint.size);
+  const root = unchanged ? checkpoint.rootHash : tree.rootHash(checkpoint.size);
   if (!bytesEqual(root, checkpoint.rootHash)) {
     throw new VerifyError(
       'VERIFY_MISMATCH',
@@ -190,14 +242,15 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
   // stronger check than an RFC 6962 consistency proof, and no server proof is needed.
   const consistency: ConsistencyCheck[] = [];
   for (const { against, what, checkpoint: old } of earlier) {
-    const oldRoot = tree.rootHash(old.size);
-    if (!bytesEqual(oldRoot, old.rootHash)) {
-      throw new VerifyError(
-        'VERIFY_INCONSISTENT',
-        `${what} (size ${old.size}) is not consistent with this one (size ${checkpoint.size}): the first ${old.size} entries of the log hash to ${encodeBase64(oldRoot)}, not ${encodeBase64(old.rootHash)}; the log forked or was rewritten`,
-      );
-    }
+    const oldRoot = old.size === checkpoint.size ? root : tree.rootHash(old.size);
+    if (!bytesEqual(oldRoot, old.rootHash)) throw inconsistent(what, old, checkpoint, oldRoot);
     consistency.push({ against, size: old.size, rootHash: encodeBase64(old.rootHash) });
+  }
+  // Checked last, so that a fork shows as one even in a checkpoint the witnesses refused.
+  const witnesses = await checkWitnesses(note, witnessKeys);
+  const quorumShortfall = shortfall(witnesses, quorum, checkpoint.size);
+  if (quorumShortfall !== undefined && options.requireQuorum !== false) {
+    throw new VerifyError('VERIFY_WITNESS_QUORUM', quorumShortfall);
   }
 
   await tree.saveUpperTiles();
@@ -210,13 +263,14 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
     size: checkpoint.size,
     rootHash: encodeBase64(checkpoint.rootHash),
     checkpoint: noteText,
-    entriesChecked: checkpoint.size,
+    entriesChecked: tree.entriesChecked,
     tilesChecked: tree.tilesChecked,
     downloaded: { files: client.requests, bytes: client.bytes },
     cached: { files: tree.cachedFiles, bytes: tree.cachedBytes },
     consistency,
     witnesses,
     witnessQuorum: quorum,
+    quorumShortfall,
     cacheDir: cache.dir,
     savedCheckpoint: saved ? cache.checkpointPath : undefined,
     warnings: cache.writeProblem === undefined ? [] : [cache.writeProblem],
@@ -231,6 +285,12 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
  */
 class TreeVerifier {
   readonly #size: number;
+  readonly #from: number;
+  readonly #deliverFrom: number;
+  readonly #onEntries: VerifyOptions['onEntries'];
+  /** The next bundle whose entries go to `onEntries`; later ones wait their turn. */
+  #turn: number;
+  readonly #waiting = new Map<number, () => void>();
   readonly #client: LogClient;
   readonly #cache: TileCache;
   readonly #concurrency: number;
@@ -240,11 +300,17 @@ class TreeVerifier {
   readonly #kept = new Map<number, Uint8Array>();
   readonly #keep = new Set<number>();
   tilesChecked = 0;
+  entriesChecked = 0;
   cachedFiles = 0;
   cachedBytes = 0;
 
   constructor(options: {
     size: number;
+    /** Bundles holding entries from this index on are checked; see VerifyOptions.verifiedBefore. */
+    from: number;
+    /** Entries from this index on are handed to `onEntries`. */
+    deliverFrom: number;
+    onEntries: VerifyOptions['onEntries'];
     client: LogClient;
     cache: TileCache;
     concurrency: number;
@@ -253,6 +319,10 @@ class TreeVerifier {
     rootSizes: number[];
   }) {
     this.#size = options.size;
+    this.#from = options.from;
+    this.#deliverFrom = options.deliverFrom;
+    this.#onEntries = options.onEntries;
+    this.#turn = Math.floor(options.from / TILE_WIDTH);
     this.#client = options.client;
     this.#cache = options.cache;
     this.#concurrency = options.concurrency;
@@ -287,15 +357,16 @@ class TreeVerifier {
     const bundleCount = Math.ceil(this.#size / TILE_WIDTH);
     const checker = new BundleChecker(bundleCount >= MIN_BUNDLES_FOR_THREADS ? this.#threads : 0);
     try {
-      await this.#verifyBundles(entryBundles(this.#size), checker);
+      await this.#verifyBundles(entryBundles(this.#size, this.#from), checker);
     } finally {
       await checker.close();
     }
   }
 
   async #verifyBundles(bundles: Iterable<EntryBundle>, checker: BundleChecker): Promise<void> {
-    let done = 0;
-    this.#progress?.(0, this.#size);
+    const first = Math.floor(this.#from / TILE_WIDTH) * TILE_WIDTH;
+    let done = first;
+    this.#progress?.(done, this.#size);
     await runPool(bundles, this.#concurrency, async (bundle) => {
       const full = bundle.width === TILE_WIDTH;
       const tile = { level: 0, index: bundle.index, width: bundle.width };
@@ -304,6 +375,7 @@ class TreeVerifier {
         this.#get(tilePath(tile), full, tileName(tile)),
       ]);
       await this.#verifyBundle(checker, bundle, entries, hashes);
+      if (this.#onEntries !== undefined) await this.#deliver(bundle, entries.bytes);
       if (this.#keep.has(bundle.index)) this.#kept.set(bundle.index, hashes.bytes);
       if (full) {
         if (!entries.cached)
@@ -311,8 +383,31 @@ class TreeVerifier {
         if (!hashes.cached) await this.#cache.write(tilePath(tile), hashes.bytes);
       }
       done += bundle.width;
+      this.entriesChecked += bundle.width;
       this.#progress?.(done, this.#size);
     });
+  }
+
+  /**
+   * Hands a checked bundle's entries to `onEntries` once every bundle before it has been; a
+   * bundle that is done early waits, which also bounds how many wait to the requests in flight.
+   */
+  async #deliver(bundle: EntryBundle, bytes: Uint8Array): Promise<void> {
+    if (bundle.index !== this.#turn) {
+      await new Promise<void>((resolve) => this.#waiting.set(bundle.index, resolve));
+    }
+    try {
+      const first = bundle.index * TILE_WIDTH;
+      const entries = decodeEntryBundle(bytes, bundle.width)
+        .map((entry, i) => ({ index: first + i, bytes: entry }))
+        .filter((entry) => entry.index >= this.#deliverFrom);
+      if (entries.length > 0) await this.#onEntries?.(entries);
+    } finally {
+      this.#turn = bundle.index + 1;
+      const next = this.#waiting.get(this.#turn);
+      this.#waiting.delete(this.#turn);
+      next?.();
+    }
   }
 
   /** The root hash of the first `size` entries, from the verified tiles (RFC 6962 §2.1). */
@@ -430,6 +525,22 @@ async function openCheckpoint(
   return checkpoint;
 }
 
+function inconsistent(
+  what: string,
+  old: Checkpoint,
+  checkpoint: Checkpoint,
+  oldRoot: Uint8Array,
+): VerifyError {
+  const found =
+    old.size === checkpoint.size
+      ? `it has the root hash ${encodeBase64(checkpoint.rootHash)}, not ${encodeBase64(old.rootHash)}`
+      : `the first ${old.size} entries of the log hash to ${encodeBase64(oldRoot)}, not ${encodeBase64(old.rootHash)}`;
+  return new VerifyError(
+    'VERIFY_INCONSISTENT',
+    `${what} (size ${old.size}) is not consistent with this one (size ${checkpoint.size}): ${found}; the log forked or was rewritten`,
+  );
+}
+
 function parseKey(verifierKey: string): VerifierKey {
   let verifier: VerifierKey;
   try {
@@ -475,23 +586,22 @@ function parseWitnessKeys(texts: readonly string[]): VerifierKey[] {
   return keys;
 }
 
-/**
- * C2SP tlog-cosignature: the checkpoint must carry valid cosignatures of at least `quorum` of
- * the witnesses; signatures by other keys are ignored.
- */
+/** C2SP tlog-cosignature: which of the witnesses cosigned; signatures by other keys are ignored. */
 async function checkWitnesses(
   note: Uint8Array,
   keys: readonly VerifierKey[],
-  quorum: number,
-  size: number,
 ): Promise<WitnessCheck[]> {
   if (keys.length === 0) return [];
-  const checks = (await checkCosignatures(note, keys)).map((check): WitnessCheck => {
+  return (await checkCosignatures(note, keys)).map((check): WitnessCheck => {
     const key = `${check.cosigner.name}+${Buffer.from(check.cosigner.keyId).toString('hex')}`;
     return check.status === 'valid'
       ? { name: check.cosigner.name, key, status: 'valid', timestamp: check.timestamp }
       : { name: check.cosigner.name, key, status: check.status };
   });
+}
+
+/** Why the checkpoint lacks valid cosignatures of `quorum` witnesses, or undefined. */
+function shortfall(checks: WitnessCheck[], quorum: number, size: number): string | undefined {
   const valid = checks.filter((check) => check.status === 'valid').length;
   if (valid < quorum) {
     const missing = checks
@@ -501,12 +611,9 @@ async function checkWitnesses(
           ? `${check.key} has not cosigned it`
           : `${check.key}'s cosignature is invalid`,
       );
-    throw new VerifyError(
-      'VERIFY_WITNESS_QUORUM',
-      `checkpoint: cosigned by ${valid} of the ${quorum} witnesses required (size ${size}): ${missing.join('; ')}`,
-    );
+    return `checkpoint: cosigned by ${valid} of the ${quorum} witnesses required (size ${size}): ${missing.join('; ')}`;
   }
-  return checks;
+  return undefined;
 }
 
 function parseBaseUrl(text: string): string {
@@ -580,9 +687,9 @@ export function* upperTiles(size: number): Generator<Tile> {
   }
 }
 
-/** See {@link upperTiles}. */
-export function* entryBundles(size: number): Generator<EntryBundle> {
-  for (let index = 0; index * TILE_WIDTH < size; index++) {
+/** See {@link upperTiles}; from the bundle that holds entry `from`. */
+export function* entryBundles(size: number, from = 0): Generator<EntryBundle> {
+  for (let index = Math.floor(from / TILE_WIDTH); index * TILE_WIDTH < size; index++) {
     yield { index, width: Math.min(TILE_WIDTH, size - index * TILE_WIDTH) };
   }
 }
