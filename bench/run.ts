@@ -11,6 +11,7 @@ import { DIALECTS, type TestDialect } from '../apps/server/test/harness.ts';
 import { benchDesk } from './desk.bench.ts';
 import { benchLog } from './log.bench.ts';
 import { benchSession } from './session.bench.ts';
+import { benchVerify } from './verify.bench.ts';
 
 type Figures = Record<string, number | Record<string, number>>;
 type Say = (line: string) => void;
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, (dialect: TestDialect | 'machine', say: Say) =>
     log: (dialect, say) => benchLog(dialect as TestDialect, say),
     desk: (dialect, say) => benchDesk(dialect as TestDialect, say),
     session: (_dialect, say) => benchSession(say),
+    verify: (_dialect, say) => benchVerify(say),
   };
 const PER_DIALECT = new Set(['log', 'desk']);
 

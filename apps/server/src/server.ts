@@ -59,7 +59,11 @@ export type SessionOptions = {
  */
 export async function openCooperative(
   config: Config,
-  options: { founders?: FounderInput[] } & SessionOptions = {},
+  options: {
+    founders?: FounderInput[];
+    /** The clock that dates statements; a benchmark replays a year of them in seconds. */
+    now?: () => Date;
+  } & SessionOptions = {},
 ): Promise<Cooperative> {
   const secrets = await prepareDataFolder(config.dataDir, config);
   const database = await openDatabase(config);
@@ -70,6 +74,7 @@ export async function openCooperative(
       signer: secrets.signer,
       checkpointIntervalMs: config.checkpointIntervalMs,
       metrics,
+      now: options.now,
     });
     if (log.size > 0) await checkGenesis(log, config, options.founders);
     const coop = await CoopService.open({
