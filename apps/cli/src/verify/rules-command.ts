@@ -166,10 +166,9 @@ async function follow(
         }
       }
       if (run.violations.length > 0) {
-        const count = run.violations.length;
         return await raise(
           'violation',
-          `${count} ${count === 1 ? 'entry breaks' : 'entries break'} the rules: ${run.violations.map((v) => `entry ${v.index} (${v.type}) ${v.rule}`).join('; ')}`,
+          summarize(run.violations),
           run.violations,
           verifier,
           inputs,
@@ -251,6 +250,21 @@ async function raise(
     }
   }
   return 1;
+}
+
+/** "2 entries break the rules: entry 7 (cert.issued) access.approvals; entry 9 (…) …, …" */
+function summarize(violations: readonly Violation[]): string {
+  const byEntry = new Map<number, { type: string; rules: string[] }>();
+  for (const v of violations) {
+    const entry = byEntry.get(v.index) ?? { type: v.type, rules: [] };
+    entry.rules.push(v.rule);
+    byEntry.set(v.index, entry);
+  }
+  const each = [...byEntry].map(
+    ([index, { type, rules }]) => `entry ${index} (${type}) ${rules.join(', ')}`,
+  );
+  const count = byEntry.size === 1 ? '1 entry breaks' : `${byEntry.size} entries break`;
+  return `${count} the rules: ${each.join('; ')}`;
 }
 
 function sizeOf(verifier: RulesVerifier): number {
