@@ -120,6 +120,27 @@ export const de: Messages = {
     serverReports: (problem) => `Der Server meldet: ${problem}`,
     key: 'Schlüssel',
   },
+  rules: {
+    title: 'Regeln',
+    intro:
+      'Ihr Browser spielt das Protokoll vom ersten Eintrag bis zum Checkpoint nach, wie es allmende verify tut: jede Signatur, geleistet mit einem Schlüssel, den der Unterzeichnende damals hatte, und die Zustimmung, die jede Aussage nach den damals geltenden Regeln brauchte. Es zählen nur Einträge, deren Hashes den signierten Checkpoint ergeben.',
+    kept: (count, n) => `Regeln eingehalten: ${count} ${n === 1 ? 'Aussage' : 'Aussagen'} geprüft`,
+    broken: (violations, n, count) =>
+      `${violations} ${n === 1 ? 'Verstoß' : 'Verstöße'} gegen die Regeln in ${count} geprüften Aussagen`,
+    violations: 'Verstöße gegen die Regeln',
+    entry: (index) => `Eintrag ${index}`,
+    progress: (checked, total) => `Ihr Browser prüft die Regeln: ${checked} von ${total} Aussagen`,
+    waiting: 'Die Regeln werden geprüft, sobald der Checkpoint verifiziert ist.',
+    unavailable: 'Dieser Browser kann die Regeln nicht prüfen (er hat keine Web Worker).',
+    failed: (reason) => `Die Regeln konnten nicht geprüft werden: ${reason}`,
+    problems: {
+      fetch: (detail) => `Die Einträge ließen sich nicht laden (${detail}).`,
+      bundle: (index, detail) => `Die Einträge ab ${index} sind fehlerhaft (${detail}).`,
+      notAStatement: (index, detail) => `Eintrag ${index} ist keine Aussage (${detail}).`,
+      rootMismatch: (size) =>
+        `Die gelieferten Einträge sind nicht die ${size} Einträge, die der Checkpoint signiert. Der Server zeigt ein anderes Protokoll, als er signiert hat.`,
+    },
+  },
   chart: {
     title: 'Wachstum des Protokolls',
     description: (fromCount, fromTime, toCount, toTime) =>

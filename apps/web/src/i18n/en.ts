@@ -113,6 +113,28 @@ export const en: Messages = {
     serverReports: (problem) => `The server reports: ${problem}`,
     key: 'Key',
   },
+  rules: {
+    title: 'Rules',
+    intro:
+      'Your browser replays the log from its first entry up to the checkpoint, as allmende verify does: every signature, made by a key its signer held then, and the consent each statement needed under the rules in force at the time. It counts only entries whose hashes add up to the signed checkpoint.',
+    kept: (count, n) => `Rules kept: ${count} ${n === 1 ? 'statement' : 'statements'} checked`,
+    broken: (violations, n, count) =>
+      `${violations} ${n === 1 ? 'violation' : 'violations'} of the rules in ${count} statements checked`,
+    violations: 'Violations of the rules',
+    entry: (index) => `Entry ${index}`,
+    progress: (checked, total) =>
+      `Checking the rules in your browser: ${checked} of ${total} statements`,
+    waiting: 'The rules are checked once the checkpoint is verified.',
+    unavailable: 'This browser cannot run the check of the rules (it has no Web Workers).',
+    failed: (reason) => `The rules could not be checked: ${reason}`,
+    problems: {
+      fetch: (detail) => `the entries could not be loaded (${detail}).`,
+      bundle: (index, detail) => `the entries from ${index} on are malformed (${detail}).`,
+      notAStatement: (index, detail) => `entry ${index} is not a statement (${detail}).`,
+      rootMismatch: (size) =>
+        `the entries served are not the ${size} entries the checkpoint signs. The server shows a different log than it signed.`,
+    },
+  },
   chart: {
     title: 'Growth of the log',
     description: (fromCount, fromTime, toCount, toTime) =>

@@ -123,6 +123,25 @@ export type Messages = {
     serverReports: (problem: string) => string;
     key: string;
   };
+  rules: {
+    title: string;
+    intro: string;
+    /** count: formatted; n: the number, for the plural. */
+    kept: (count: string, n: number) => string;
+    broken: (violations: string, n: number, count: string) => string;
+    violations: string;
+    entry: (index: string) => string;
+    progress: (checked: string, total: string) => string;
+    waiting: string;
+    unavailable: string;
+    failed: (reason: string) => string;
+    problems: {
+      fetch: (detail: string) => string;
+      bundle: (index: string, detail: string) => string;
+      notAStatement: (index: string, detail: string) => string;
+      rootMismatch: (size: string) => string;
+    };
+  };
   chart: {
     title: string;
     description: (fromCount: string, fromTime: string, toCount: string, toTime: string) => string;

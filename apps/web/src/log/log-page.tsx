@@ -4,9 +4,11 @@ import { useDocumentTitle } from '../ui/document-title.ts';
 import { CHECKPOINT_HEADING_ID, CheckpointCard } from './checkpoint-card.tsx';
 import { EntryList } from './entry-list.tsx';
 import { GrowthChart } from './growth-chart.tsx';
+import { RulesCard } from './rules-card.tsx';
 import { TrustAlert } from './trust-alert.tsx';
 import { useCheckpoint } from './use-checkpoint.ts';
 import { useEntries } from './use-entries.ts';
+import { useRulesCheck } from './use-rules-check.ts';
 import { useWitnesses } from './use-witnesses.ts';
 import { WitnessCard } from './witness-card.tsx';
 
@@ -18,6 +20,7 @@ export function LogPage() {
   const size = view?.size;
   const entries = useEntries(size);
   const witnesses = useWitnesses(view);
+  const rules = useRulesCheck(view);
   const times = useMemo(
     () =>
       entries.state.entries.flatMap((e) =>
@@ -44,6 +47,7 @@ export function LogPage() {
         <div className="log-column">
           <CheckpointCard state={checkpoint.state} onRetry={checkpoint.retry} />
           {view && !view.problem && <WitnessCard state={witnesses} />}
+          {view && !view.problem && <RulesCard state={rules} />}
         </div>
         <section className="card" aria-labelledby="entries-heading">
           <h2 id="entries-heading">{t.log.latestEntries}</h2>
