@@ -85,9 +85,9 @@ class Coop {
     return new Coop(await launch(store), store);
   }
 
-  /** Starts the server again, after `server.close()`, on the same data and port. */
-  async startAgain(): Promise<void> {
-    this.server = await launch(this.store, `127.0.0.1:${new URL(this.server.url).port}`, false);
+  /** Starts the server again, after `server.close()`, on the same data, on the first port. */
+  async startAgain(port = new URL(this.server.url).port): Promise<void> {
+    this.server = await launch(this.store, `127.0.0.1:${port}`, false);
   }
 
   get logUrl(): string {
@@ -131,6 +131,18 @@ class Coop {
       });
     }
     return last;
+  }
+
+  /** Appends `count` notices at once, so that they may share a checkpoint. */
+  async noticesAtOnce(count: number, label: string): Promise<void> {
+    const appends = Array.from({ length: count }, (_, i) =>
+      this.server.log.append({ type: 'notice', actor: 'coop', body: { text: `${label} ${i}` } }),
+    );
+    const last = Math.max(...(await Promise.all(appends)).map((a) => a.index));
+    await eventually(
+      async () => (this.server.log.checkpoint.size > last ? true : undefined),
+      'the checkpoint',
+    );
   }
 
   async requestAccess(handle: string): Promise<AccessRequest> {
@@ -596,7 +608,8 @@ describe.each(DIALECTS)('allmende verify (%s)', (dialect) => {
 
   it('--follow raises the alarm when the history it saw is rewritten', async () => {
     const coop = await Coop.start(dialect);
-    await coop.notices(20, 'honest');
+    // More than a full tile (256 entries), so that following fetches only the last bundle.
+    await coop.noticesAtOnce(299, 'honest');
     const webhook = await webhookReceiver();
     const stdout = new Captured();
     const stderr = new Captured();
@@ -612,12 +625,29 @@ describe.each(DIALECTS)('allmende verify (%s)', (dialect) => {
       },
       { stdout, stderr },
     );
-    const seen = coop.server.log.size;
+    const first = coop.server.log.size;
     await eventually(
       async () => (stdout.text.includes('"event":"verified"') ? true : undefined),
       'the first report',
       20_000,
     );
+    await coop.noticesAtOnce(3, 'more');
+    const seen = coop.server.log.size;
+    const grown = await eventually(async () => {
+      const line = stdout.text.split('\n').find((l) => l.includes('"event":"checkpoint"'));
+      return line === undefined
+        ? undefined
+        : (JSON.parse(line) as {
+            log: { size: number; entriesChecked: number; consistency: { against: string }[] };
+            rules: { statements: number };
+          });
+    }, 'the grown checkpoint');
+    // Only the partial bundle after the full tile was fetched and checked, and replayed after
+    // what was replayed before.
+    expect(grown.log.size).toBe(seen);
+    expect(grown.log.entriesChecked).toBe(seen - 256);
+    expect(grown.rules.statements).toBe(seen);
+    expect(grown.log.consistency.map((c) => c.against)).toEqual(['before', 'cache']);
     // The server goes down (the follower waits), and comes back with another history.
     await coop.server.close();
     await eventually(
@@ -625,19 +655,24 @@ describe.each(DIALECTS)('allmende verify (%s)', (dialect) => {
       'a retry',
     );
     await rewriteHistory(coop, 10, 'history as someone would rather have it');
-    await coop.startAgain();
+    // Grown on another port first, so that the follower sees a larger tree, not just another
+    // root for the size it saw.
+    const port = new URL(coop.server.url).port;
+    await coop.startAgain('0');
     await coop.notices(2, 'on top');
+    await coop.server.close();
+    await coop.startAgain(port);
 
     expect(await following).toBe(1);
     const events = stdout.text
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { event: string } & Partial<Alarm>);
-    expect(events[0]).toMatchObject({ event: 'verified', ok: true, log: { size: seen } });
+    expect(events[0]).toMatchObject({ event: 'verified', ok: true, log: { size: first } });
     expect(events.at(-1)).toMatchObject({ event: 'alarm', alarm: 'inconsistent' });
     expect(events.at(-1)!.message).toMatch(
       new RegExp(
-        `^the checkpoint verified before \\(size ${seen}\\) is not consistent with this one \\(size (${seen + 1}|${seen + 2})\\): .*the log forked or was rewritten$`,
+        `^the checkpoint verified before \\(size ${seen}\\) is not consistent with this one \\(size ${seen + 2}\\): the first ${seen} entries of the log hash to \\S+, not \\S+; the log forked or was rewritten$`,
       ),
     );
     expect(webhook.alarms).toMatchObject([
