@@ -113,7 +113,7 @@ class Coop {
 
   /** Straight into the log with the log key, past every rule, as a compromised server could. */
   async appendRaw(statement: StatementDraft | SubmittedStatement): Promise<number> {
-    const { index } = await this.server.log.append(statement as StatementDraft);
+    const { index } = await this.server.log.append(statement);
     await eventually(
       async () => (this.server.log.checkpoint.size > index ? true : undefined),
       'the checkpoint',
