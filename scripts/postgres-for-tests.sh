@@ -15,5 +15,8 @@ DO $$ BEGIN
     CREATE ROLE allmende LOGIN PASSWORD 'allmende' CREATEDB;
   END IF;
 END $$;
+-- Dropping a test database WITH (FORCE) ends the backends still in it; an autovacuum worker
+-- belongs to no role, so only pg_signal_backend lets the test role end it (seen under load).
+GRANT pg_signal_backend TO allmende;
 SQL
 export ALLMENDE_TEST_DATABASE_URL="postgres://allmende:allmende@127.0.0.1:5432/postgres"
