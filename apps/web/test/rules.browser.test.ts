@@ -15,7 +15,12 @@ import {
   stewardedService,
   testMember,
 } from '../../../test/support/members.ts';
-import { buildWebApp, expectNoAxeViolations, hasHorizontalOverflow } from './support/browser.ts';
+import {
+  buildWebApp,
+  expectNoAxeViolations,
+  hasHorizontalOverflow,
+  screenshot,
+} from './support/browser.ts';
 
 // "Rules kept" on the log page: the browser replays the whole log from the genesis in a Web
 // Worker, with the rules a server applies, and names any entry that breaks them. The violating
@@ -89,7 +94,35 @@ describe('the log page’s rules check', () => {
       .waitFor();
     expect(await card.getByRole('list', { name: 'Violations of the rules' }).count()).toBe(0);
     await expectNoAxeViolations(page);
+    await screenshot(page, 'log-rules-kept');
     await page.context().close();
+  });
+
+  it('shows its progress while it runs', async () => {
+    const size = await checkpointCoversLog();
+    const context = await browser.newContext({ locale: 'en-GB' });
+    context.setDefaultTimeout(30_000);
+    const page = await context.newPage();
+    // The second bundle is held back until the page has shown how far the check got.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/log/tile/entries/001.p/*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/log`);
+    const card = page.getByRole('region', { name: 'Rules' });
+    const bar = card.getByRole('progressbar', {
+      name: `Checking the rules in your browser: 256 of ${size} statements`,
+    });
+    await bar.waitFor();
+    expect(await bar.getAttribute('value')).toBe('256');
+    expect(await bar.getAttribute('max')).toBe(String(size));
+    await expectNoAxeViolations(page);
+    release();
+    await card.getByText(`Rules kept: ${size} statements checked`).waitFor();
+    expect(await card.getByRole('progressbar').count()).toBe(0);
+    await context.close();
   });
 
   it('speaks German on a phone', async () => {
@@ -105,6 +138,7 @@ describe('the log page’s rules check', () => {
       .waitFor();
     expect(await hasHorizontalOverflow(page)).toBe(false);
     await expectNoAxeViolations(page);
+    await screenshot(page, 'log-rules-phone-de');
     await page.context().close();
   });
 
@@ -157,7 +191,12 @@ describe('the log page’s rules check', () => {
     await items.nth(0).getByText('signature.unknown-signer').waitFor();
     await items.nth(1).getByText('consent.actor').waitFor();
     expect(await card.getByText(/^Rules kept/).count()).toBe(0);
+    // The list of entries marks it too, and only it.
+    const marked = page.locator('.entries .entry', { hasText: 'Breaks a rule' });
+    expect(await marked.count()).toBe(1);
+    await marked.getByRole('link', { name: `Entry ${index}:` }).waitFor();
     await expectNoAxeViolations(page);
+    await screenshot(page, 'log-rules-broken');
 
     // The link leads to the entry, by keyboard as well.
     await items

@@ -128,6 +128,7 @@ export const de: Messages = {
     broken: (violations, n, count) =>
       `${violations} ${n === 1 ? 'Verstoß' : 'Verstöße'} gegen die Regeln in ${count} geprüften Aussagen`,
     violations: 'Verstöße gegen die Regeln',
+    breaksRules: 'Verstößt gegen eine Regel',
     entry: (index) => `Eintrag ${index}`,
     progress: (checked, total) => `Ihr Browser prüft die Regeln: ${checked} von ${total} Aussagen`,
     waiting: 'Die Regeln werden geprüft, sobald der Checkpoint verifiziert ist.',

@@ -121,6 +121,7 @@ export const en: Messages = {
     broken: (violations, n, count) =>
       `${violations} ${n === 1 ? 'violation' : 'violations'} of the rules in ${count} statements checked`,
     violations: 'Violations of the rules',
+    breaksRules: 'Breaks a rule',
     entry: (index) => `Entry ${index}`,
     progress: (checked, total) =>
       `Checking the rules in your browser: ${checked} of ${total} statements`,

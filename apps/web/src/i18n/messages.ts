@@ -130,6 +130,7 @@ export type Messages = {
     kept: (count: string, n: number) => string;
     broken: (violations: string, n: number, count: string) => string;
     violations: string;
+    breaksRules: string;
     entry: (index: string) => string;
     progress: (checked: string, total: string) => string;
     waiting: string;

@@ -15,10 +15,13 @@ export function EntryList({
   state,
   onRetry,
   onLoadOlder,
+  breaksRules,
 }: {
   state: EntriesState;
   onRetry: () => void;
   onLoadOlder: (before: number) => Promise<number | undefined>;
+  /** Entries this browser's replay found to break a rule, to be marked in the list. */
+  breaksRules?: ReadonlySet<number>;
 }) {
   const { t, formatNumber } = useI18n();
   const [focusIndex, setFocusIndex] = useState<number>();
@@ -44,7 +47,11 @@ export function EntryList({
       ) : (
         <ol className="entries">
           {state.entries.map((entry) => (
-            <EntryItem key={entry.index} entry={entry} />
+            <EntryItem
+              key={entry.index}
+              entry={entry}
+              breaksRules={breaksRules?.has(entry.index) ?? false}
+            />
           ))}
         </ol>
       )}
@@ -73,7 +80,13 @@ export function EntryList({
   );
 }
 
-export function EntryItem({ entry }: { entry: DecodedEntry }) {
+export function EntryItem({
+  entry,
+  breaksRules = false,
+}: {
+  entry: DecodedEntry;
+  breaksRules?: boolean;
+}) {
   const { t, formatDateTime } = useI18n();
   const { statement } = entry;
   return (
@@ -97,6 +110,9 @@ export function EntryItem({ entry }: { entry: DecodedEntry }) {
                 : t.log.by(actorHandle(statement.actor) ?? statement.actor)}
             </span>
             <time dateTime={statement.time}>{formatDateTime(statement.time)}</time>
+            {breaksRules && (
+              <span className="badge-inline breaks-rules">{t.rules.breaksRules}</span>
+            )}
           </p>
         )}
       </div>

@@ -21,6 +21,13 @@ export function LogPage() {
   const entries = useEntries(size);
   const witnesses = useWitnesses(view);
   const rules = useRulesCheck(view);
+  const breaksRules = useMemo(
+    () =>
+      new Set(
+        rules.outcome?.kind === 'checked' ? rules.outcome.violations.map((v) => v.index) : [],
+      ),
+    [rules.outcome],
+  );
   const times = useMemo(
     () =>
       entries.state.entries.flatMap((e) =>
@@ -56,6 +63,7 @@ export function LogPage() {
             state={entries.state}
             onRetry={entries.retry}
             onLoadOlder={entries.loadOlder}
+            breaksRules={breaksRules}
           />
         </section>
       </div>

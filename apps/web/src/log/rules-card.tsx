@@ -71,7 +71,7 @@ function ViolationItem({ violation }: { violation: Violation }) {
         {type ?? violation.type}
       </p>
       <p className="small">
-        <code>{violation.rule}</code> {violation.message}
+        <code>{violation.rule}</code>: {violation.message}
       </p>
     </li>
   );
