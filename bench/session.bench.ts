@@ -11,6 +11,13 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  isMainThread,
+  parentPort,
+  Worker,
+  workerData,
+  type MessagePort,
+} from 'node:worker_threads';
 import { EnrolmentToken, SessionList, type AccessPolicy } from '@allmende/protocol';
 import pty from '@lydell/node-pty';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
@@ -50,45 +57,10 @@ const POLICY: AccessPolicy = {
 
 export async function benchSession(say: (line: string) => void): Promise<SessionFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'allmende-bench-session-'));
-  const store = await createTestStore('sqlite');
-  const ada = testMember('ada');
-  const identity = await generateX25519Identity();
   const ca = await makeKey(dir, 'ca');
-  const authority = new TestSessionAuthority(ca.publicKey);
-  authority.approve({ id: 'bench', ticket: 1, requester: 'ada' }, POLICY);
-  const server = await startServer({
-    dataDir: store.dataDir,
-    databaseUrl: undefined,
-    listen: '127.0.0.1:0',
-    founders: [
-      {
-        handle: 'ada',
-        name: 'Ada',
-        keys: [ada.key, { kind: 'age', recipient: await identityToRecipient(identity) }],
-      },
-    ],
-    sessionAuthority: authority,
-  });
+  const server = await startServerThread(ca.publicKey);
   try {
-    await server.coop.submit(
-      await signedBy(
-        draft('host.added', 'ada', {
-          name: 'bench',
-          address: '127.0.0.1',
-          provider: 'Bench',
-          location: 'Loopback',
-          monthlyCost: { amount: 0, currency: 'EUR' },
-        }),
-        server.log.origin,
-        ada,
-      ),
-    );
-    const agentDir = await enrolWithoutSshd(
-      server.url,
-      server.log.origin,
-      await signIn(server.url, ada),
-      dir,
-    );
+    const agentDir = await enrolWithoutSshd(server.url, server.origin, server.token, dir);
     const user = await makeKey(dir, 'user');
     const certificate = await signCertificate(ca, user, {
       keyId: 'bench',
@@ -137,6 +109,12 @@ export async function benchSession(say: (line: string) => void): Promise<Session
     const directRate = await throughput(direct(`cat ${file}`));
     say('  cat of 100 MB, through the recorder …');
     const recorderRate = await throughput(recorder(`cat ${file}`));
+    // All of it went to the server, not only to the terminal.
+    const stored = SessionList.parse(
+      (await request(server.url, 'GET', '/api/sessions')).body,
+    ).sessions.find((s) => s.command === `cat ${file}`);
+    if ((stored?.outputBytes ?? 0) < OUTPUT_BYTES || stored?.state !== 'ended')
+      throw new Error(`the recorder's session stored only ${stored?.outputBytes} bytes of output`);
 
     const figures: SessionFigures = {
       keystrokes: KEYSTROKES,
@@ -153,9 +131,86 @@ export async function benchSession(say: (line: string) => void): Promise<Session
     return figures;
   } finally {
     await server.close();
-    await store.cleanup();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+type ServerThread = { url: string; origin: string; token: string; close(): Promise<void> };
+
+/**
+ * The server runs in a thread of its own, as it runs in a process of its own in production:
+ * node:sqlite commits synchronously, and in the benchmark's own thread each commit (an fsync)
+ * would also stop the reading of the terminals measured, which sshd does in production.
+ */
+async function startServerThread(caPublicKey: string): Promise<ServerThread> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { caPublicKey } });
+  const ready = await new Promise<{ url: string; origin: string; token: string }>(
+    (resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    },
+  );
+  return {
+    ...ready,
+    close: async () => {
+      const closed = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage('close');
+      await closed;
+      await worker.terminate();
+    },
+  };
+}
+
+/** The server thread: a server on SQLite with a member, a host and an approved request. */
+async function serveInThread(caPublicKey: string, port: MessagePort): Promise<void> {
+  const store = await createTestStore('sqlite');
+  const ada = testMember('ada');
+  const identity = await generateX25519Identity();
+  const authority = new TestSessionAuthority(caPublicKey);
+  authority.approve({ id: 'bench', ticket: 1, requester: 'ada' }, POLICY);
+  const server = await startServer({
+    dataDir: store.dataDir,
+    databaseUrl: undefined,
+    listen: '127.0.0.1:0',
+    founders: [
+      {
+        handle: 'ada',
+        name: 'Ada',
+        keys: [ada.key, { kind: 'age', recipient: await identityToRecipient(identity) }],
+      },
+    ],
+    sessionAuthority: authority,
+  });
+  await server.coop.submit(
+    await signedBy(
+      draft('host.added', 'ada', {
+        name: 'bench',
+        address: '127.0.0.1',
+        provider: 'Bench',
+        location: 'Loopback',
+        monthlyCost: { amount: 0, currency: 'EUR' },
+      }),
+      server.log.origin,
+      ada,
+    ),
+  );
+  port.once('message', () => {
+    void (async () => {
+      await server.close();
+      await store.cleanup();
+      port.postMessage('closed');
+    })();
+  });
+  port.postMessage({
+    url: server.url,
+    origin: server.log.origin,
+    token: await signIn(server.url, ada),
+  });
+}
+
+if (!isMainThread && parentPort) {
+  const { caPublicKey } = workerData as { caPublicKey: string };
+  await serveInThread(caPublicKey, parentPort);
 }
 
 /** Enrols the agent folder through the API, as `agent enroll` does, without touching sshd. */

@@ -161,13 +161,26 @@ export class ServerChannel {
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
   }
 
-  /** A binary frame: type ‖ seq ‖ data; `sent` runs once the socket has taken it. */
-  sendFrame(type: number, seq: number, data: Uint8Array, sent?: () => void): void {
+  /**
+   * A binary frame: type ‖ seq ‖ data (one piece, or several in a row); `sent` runs once the
+   * socket has taken it.
+   */
+  sendFrame(
+    type: number,
+    seq: number,
+    data: Uint8Array | readonly Uint8Array[],
+    sent?: () => void,
+  ): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
-    const frame = Buffer.allocUnsafe(FRAME_HEADER + data.length);
+    const parts = data instanceof Uint8Array ? [data] : data;
+    const frame = Buffer.allocUnsafe(FRAME_HEADER + parts.reduce((n, p) => n + p.length, 0));
     frame[0] = type;
     frame.writeUInt32BE(seq, 1);
-    frame.set(data, FRAME_HEADER);
+    let at = FRAME_HEADER;
+    for (const part of parts) {
+      frame.set(part, at);
+      at += part.length;
+    }
     this.#socket.send(frame, { binary: true }, sent);
   }
 

@@ -21,6 +21,8 @@ import { readHostKey } from './host-key.ts';
 
 /** Output held back from the server beyond this pauses the shell until the server takes it. */
 const SEND_HIGH = 1024 * 1024;
+/** Output not yet taken by the client's terminal beyond this pauses the shell. */
+const STDOUT_HIGH = 256 * 1024;
 /** After SIGHUP, a shell has this long before SIGKILL. */
 const KILL_MS = 1_000;
 /** After the shell exited, the server has this long to confirm the end. */
@@ -166,6 +168,10 @@ class Session {
   #inFlight = 0;
   /** Set once the recorder ends the shell: the code it exits with. */
   #stopping: number | undefined;
+  /** Output not yet sent to the server (see #queueOutput). */
+  #outputBatch: { type: number; parts: Buffer[]; bytes: number } | undefined;
+  /** The client's terminal, written asynchronously (see asyncTerminal). */
+  #terminal: NodeJS.WriteStream | undefined;
 
   constructor(channel: ServerChannel, options: SessionOptions) {
     this.#channel = channel;
@@ -187,13 +193,13 @@ class Session {
   #message(message: ServerMessage): void {
     switch (message.t) {
       case 'waiting':
-        if (this.#options.size) this.#options.say(message.message);
+        if (this.#options.size) this.#say(message.message);
         return;
       case 'opened':
         if (!this.#child) this.#start();
         return;
       case 'refused':
-        this.#options.say(`no session: ${message.message} (${message.code})`);
+        this.#say(`no session: ${message.message} (${message.code})`);
         return this.#end(1);
       case 'ack': {
         const data = this.#pending.get(message.seq);
@@ -207,18 +213,18 @@ class Session {
         if (this.#inputEnded && this.#pending.size === 0) this.#child?.endInput();
         return;
       case 'paused':
-        if (this.#options.size) this.#options.say(message.message);
+        if (this.#options.size) this.#say(message.message);
         return;
       case 'resumed':
-        if (this.#options.size) this.#options.say(message.message);
+        if (this.#options.size) this.#say(message.message);
         return;
       case 'end':
-        this.#options.say(message.message);
+        this.#say(message.message);
         return this.#stop(message.reason === 'ended-by-observer' ? 130 : 255);
       case 'closed':
         return this.#end(this.#exitCode ?? 0);
       case 'error':
-        this.#options.say(`${message.message} (${message.code})`);
+        this.#say(`${message.message} (${message.code})`);
         return this.#stop(255);
       case 'challenge':
       case 'ready':
@@ -229,8 +235,8 @@ class Session {
 
   #lost(why: string): void {
     if (this.#done) return;
-    if (this.#child) this.#options.say(`the session ends: ${why}`);
-    else this.#options.say(`no session: ${why}`);
+    if (this.#child) this.#say(`the session ends: ${why}`);
+    else this.#say(`no session: ${why}`);
     this.#stop(255);
   }
 
@@ -266,6 +272,8 @@ class Session {
       terminal.onExit(({ exitCode, signal }) =>
         this.#exited(exitCode, signal ? String(signal) : null),
       );
+      this.#terminal = asyncTerminal();
+      this.#terminal?.on('error', () => this.#hangUp('SIGHUP'));
       process.stdin.setRawMode(true);
       process.stdout.on('resize', () => {
         const next = terminalSize();
@@ -306,7 +314,7 @@ class Session {
       child.stderr?.on('data', (data: Buffer) => this.#output(data, FRAME.error));
       child.on('close', (code, signal) => this.#exited(code, signal));
       child.on('error', (error) => {
-        this.#options.say(`cannot start ${program ?? shell}: ${error.message}`);
+        this.#say(`cannot start ${program ?? shell}: ${error.message}`);
         this.#exited(127, null);
       });
     }
@@ -320,6 +328,8 @@ class Session {
   /** Write-ahead: input goes to the server; the shell gets it on the acknowledgement. */
   #input(data: Buffer): void {
     if (this.#done) return;
+    // The server records what came in the order it came.
+    this.#sendOutput();
     for (let offset = 0; offset < data.length; offset += MAX_FRAME_DATA) {
       const part = data.subarray(offset, offset + MAX_FRAME_DATA);
       const seq = this.#seq++;
@@ -329,20 +339,49 @@ class Session {
   }
 
   #output(data: Buffer, type: number): void {
-    const stream = type === FRAME.error && !this.#options.size ? process.stderr : process.stdout;
+    const stream =
+      this.#terminal ??
+      (type === FRAME.error && !this.#options.size ? process.stderr : process.stdout);
     for (let offset = 0; offset < data.length; offset += MAX_FRAME_DATA) {
-      const part = data.subarray(offset, offset + MAX_FRAME_DATA);
-      this.#inFlight += part.length;
-      this.#channel.sendFrame(type, 0, part, () => {
-        this.#inFlight -= part.length;
-        if (this.#inFlight <= SEND_HIGH / 2) this.#relieve('socket');
-      });
+      this.#queueOutput(type, data.subarray(offset, offset + MAX_FRAME_DATA));
     }
-    if (!stream.write(data)) {
+    stream.write(data);
+    // A little more than the stream's own mark: holding and resuming the shell costs wakeups.
+    if (stream.writableLength > STDOUT_HIGH && !this.#outputHeld.stdout) {
       this.#hold('stdout');
       stream.once('drain', () => this.#relieve('stdout'));
     }
     if (this.#inFlight > SEND_HIGH) this.#hold('socket');
+  }
+
+  /**
+   * Output goes to the server as one frame of what a turn of the event loop read, up to
+   * 64 KiB, rather than a frame a read (a terminal gives at most 4 KiB a read): fewer frames,
+   * records and wakeups on both ends.
+   */
+  #queueOutput(type: number, part: Buffer): void {
+    let batch = this.#outputBatch;
+    if (batch && (batch.type !== type || batch.bytes + part.length > MAX_FRAME_DATA)) {
+      this.#sendOutput();
+      batch = undefined;
+    }
+    if (!batch) {
+      batch = this.#outputBatch = { type, parts: [], bytes: 0 };
+      setImmediate(() => this.#sendOutput());
+    }
+    batch.parts.push(part);
+    batch.bytes += part.length;
+    this.#inFlight += part.length;
+  }
+
+  #sendOutput(): void {
+    const batch = this.#outputBatch;
+    if (!batch) return;
+    this.#outputBatch = undefined;
+    this.#channel.sendFrame(batch.type, 0, batch.parts, () => {
+      this.#inFlight -= batch.bytes;
+      if (this.#inFlight <= SEND_HIGH / 2) this.#relieve('socket');
+    });
   }
 
   #hold(what: 'socket' | 'stdout'): void {
@@ -362,6 +401,7 @@ class Session {
     this.#exitCode = code ?? 255;
     // Output the child wrote just before it exited is sent before the exit.
     setImmediate(() => {
+      this.#sendOutput();
       this.#channel.send({ t: 'exit', code, signal });
       setTimeout(() => this.#end(this.#exitCode ?? 255), CLOSE_MS).unref();
     });
@@ -392,8 +432,39 @@ class Session {
     this.#pending.clear();
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     this.#channel.close();
-    this.#finish(code);
+    const terminal = this.#terminal;
+    if (!terminal || terminal.writableLength === 0) return this.#finish(code);
+    // What the shell wrote last reaches the client before the recorder exits, unless the
+    // client stopped reading.
+    const finish = () => this.#finish(code);
+    setTimeout(finish, CLOSE_MS).unref();
+    terminal.once('error', finish);
+    terminal.once('drain', finish);
   }
+
+  /** A message to the client: in its terminal after the output before it. */
+  #say(text: string): void {
+    if (this.#terminal?.writable) this.#terminal.write(`allmende: ${text}\r\n`);
+    else this.#options.say(text);
+  }
+}
+
+/**
+ * The client's terminal (fd 1), switched to non-blocking writes. Node writes to a TTY
+ * synchronously: a client that reads slowly, or a busy sshd, would stop the whole recorder
+ * with it, its channel to the server and its pings included. libuv gave fd 1 an open file
+ * description of its own (it reopens a tty), so stdin and stderr keep theirs. `_handle` is
+ * Node's; without it, the terminal stays synchronous (undefined).
+ */
+function asyncTerminal(): NodeJS.WriteStream | undefined {
+  const stdout = process.stdout;
+  if (!stdout.isTTY) return undefined;
+  const handle = (stdout as unknown as { _handle?: { setBlocking?: (on: boolean) => number } })
+    ._handle;
+  if (typeof handle?.setBlocking !== 'function' || handle.setBlocking(false) !== 0) {
+    return undefined;
+  }
+  return stdout;
 }
 
 /** The sftp-server to run: the one sshd named, or for internal-sftp the one installed. */

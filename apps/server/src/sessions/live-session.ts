@@ -381,6 +381,9 @@ export class LiveSession {
     if (this.#flushQueued) return;
     this.#flushQueued = true;
     void this.#serial(async () => {
+      // Frames that the socket has already delivered join this write: a write started in the
+      // same turn would commit them one by one (one fsync each) and never catch up.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.#flushQueued = false;
       await this.#writePiece();
     }).catch((error: unknown) => {

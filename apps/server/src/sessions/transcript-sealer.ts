@@ -16,8 +16,8 @@ const X25519_LABEL = 'age-encryption.org/v1/X25519';
 const CHUNK = 64 * 1024;
 const TAG = 16;
 const POOL_SIZE = 64;
-/** Shares made per turn of the event loop while the pool refills, so no keystroke waits long. */
-const REFILL_STEP = 4;
+/** Shares made per turn of the event loop while the pool refills: a keystroke waits for one at most. */
+const REFILL_STEP = 1;
 
 /** A stanza of the age header: its arguments and its body. */
 type Stanza = { args: string[]; body: Uint8Array };
