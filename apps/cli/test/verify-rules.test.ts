@@ -113,12 +113,16 @@ class Coop {
 
   /** Straight into the log with the log key, past every rule, as a compromised server could. */
   async appendRaw(statement: StatementDraft | SubmittedStatement): Promise<number> {
-    const { index } = await this.server.log.append(statement);
+    return (await this.server.log.append(statement)).index;
+  }
+
+  /** Waits for the checkpoint of every entry appended (the server makes one within a second). */
+  async checkpointed(): Promise<void> {
+    const size = this.server.log.size;
     await eventually(
-      async () => (this.server.log.checkpoint.size > index ? true : undefined),
+      async () => (this.server.log.checkpoint.size >= size ? true : undefined),
       'the checkpoint',
     );
-    return index;
   }
 
   async notices(count: number, label: string): Promise<number> {
@@ -308,6 +312,7 @@ class Captured {
 }
 
 async function verify(coop: Coop, cache: string, args: Partial<RulesCommandArgs> = {}) {
+  await coop.checkpointed();
   const stdout = new Captured();
   const stderr = new Captured();
   const code = await runRulesCommand(
@@ -508,14 +513,15 @@ describe.each(DIALECTS)('allmende verify (%s)', (dialect) => {
     const cli = spawnVerify([coop.logUrl, '--key', coop.server.log.verifierKey, '--cache', cache]);
     expect(await cli.exited).toBe(1);
     expect(cli.output.stdout).toContain('BROKEN: 3 violations');
-    const bad = spawnVerify([coop.logUrl, '--key', coop.server.log.verifierKey, '--interval', '1']);
-    expect(await bad.exited).toBe(2);
-    expect(bad.output.stderr).toContain('--interval goes with --follow');
+    const bad = await verify(coop, cache, { interval: '1' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('allmende verify: --interval goes with --follow\n');
   });
 
   it('--follow replays what is new and raises the alarm on an entry that breaks a rule', async () => {
     const coop = await Coop.start(dialect);
     await coop.notices(5, 'before');
+    await coop.checkpointed();
     const webhook = await webhookReceiver();
     // dana logs in, so that the alarm can be a ticket too.
     const config = await folder('config');
@@ -660,6 +666,7 @@ describe.each(DIALECTS)('allmende verify (%s)', (dialect) => {
     const port = new URL(coop.server.url).port;
     await coop.startAgain('0');
     await coop.notices(2, 'on top');
+    await coop.checkpointed();
     await coop.server.close();
     await coop.startAgain(port);
 
@@ -685,6 +692,7 @@ describe('allmende verify --follow', () => {
   it('stops cleanly on SIGTERM, and refuses bad options before it starts', async () => {
     const coop = await Coop.start('sqlite');
     await coop.notices(3, 'quiet');
+    await coop.checkpointed();
     const args = [coop.logUrl, '--key', coop.server.log.verifierKey, '--cache', await folder('c')];
     const follow = spawnVerify([...args, '--follow', '--interval', '0.05']);
     await eventually(
@@ -699,13 +707,14 @@ describe('allmende verify --follow', () => {
     );
 
     for (const [option, message] of [
-      [['--interval', '0'], 'invalid --interval 0'],
-      [['--interval', 'soon'], 'invalid --interval soon'],
-      [['--webhook', 'ftp://example.test/'], 'invalid --webhook ftp://example.test/'],
+      [{ interval: '0' }, 'invalid --interval 0'],
+      [{ interval: 'soon' }, 'invalid --interval soon'],
+      [{ webhook: 'ftp://example.test/' }, 'invalid --webhook ftp://example.test/'],
+      [{ witnessQuorum: 'two' }, 'invalid --witness-quorum two'],
     ] as const) {
-      const bad = spawnVerify([...args, '--follow', ...option]);
-      expect(await bad.exited).toBe(2);
-      expect(bad.output.stderr).toContain(message);
+      const bad = await verify(coop, await folder('c'), { follow: true, ...option });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(message);
     }
     const config = await folder('no-login');
     const noLogin = spawnVerify([...args, '--follow', '--ticket'], { ALLMENDE_CONFIG_DIR: config });
