@@ -611,6 +611,94 @@ describe('allmende log verify against hand-built logs', () => {
     );
   });
 
+  it('hands every entry to onEntries once, in log order, though bundles finish out of order', async () => {
+    const entries = notices(256 * 20 + 7, 'ordered');
+    const log = await fakeLog(entries, signerKey);
+    // Bundle 0 answers last, so every other bundle is checked before it.
+    const slowFirst: typeof fetch = async (input, init) => {
+      if (requestUrl(input).pathname.endsWith('/tile/entries/000')) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      return log.fetch(input, init);
+    };
+    const seen: number[] = [];
+    const report = await verifyLog({
+      url: 'http://fake.example/log',
+      verifierKey,
+      fetch: slowFirst,
+      cacheDir: await folder('cache'),
+      threads: 2,
+      onEntries: (batch) => {
+        for (const { index, bytes } of batch) {
+          expect(Buffer.from(bytes).equals(entries[index]!)).toBe(true);
+          seen.push(index);
+        }
+      },
+    });
+    expect(report.entriesChecked).toBe(entries.length);
+    expect(seen).toEqual(entries.map((_, i) => i));
+  });
+
+  it('with verifiedBefore, fetches and hands over only what came after it', async () => {
+    const entries = notices(256 * 3 + 10, 'grown');
+    const before = await fakeLog(entries.slice(0, 256 * 2 + 5), signerKey);
+    const log = await fakeLog(entries, signerKey);
+    const fetched: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      fetched.push(requestUrl(input).pathname.replace(/^\/log\//, ''));
+      return log.fetch(input, init);
+    };
+    const seen: number[] = [];
+    const options = {
+      url: 'http://fake.example/log',
+      verifierKey,
+      fetch: counting,
+      cacheDir: await folder('cache'),
+      verifiedBefore: before.checkpoint,
+      onEntries: (batch: readonly { index: number }[]) => {
+        seen.push(...batch.map((e) => e.index));
+      },
+    };
+    const report = await verifyLog(options);
+    expect(seen).toEqual(entries.map((_, i) => i).slice(256 * 2 + 5));
+    expect(report.entriesChecked).toBe(entries.length - 256 * 2);
+    expect(report.consistency).toMatchObject([{ against: 'before', size: 256 * 2 + 5 }]);
+    // Bundles 0 and 1 are tied to the earlier root and not fetched.
+    expect(fetched.filter((path) => path.startsWith('tile/entries/')).sort()).toEqual([
+      'tile/entries/002',
+      'tile/entries/003.p/10',
+    ]);
+
+    // The same checkpoint again: nothing but the checkpoint is fetched.
+    fetched.length = 0;
+    seen.length = 0;
+    const same = await verifyLog({ ...options, verifiedBefore: log.checkpoint });
+    expect(same.entriesChecked).toBe(0);
+    expect(fetched).toEqual(['checkpoint']);
+    expect(seen).toEqual([]);
+
+    // Another history with the same entries after it: the earlier root does not come out.
+    const forked = await fakeLog(
+      [...notices(256 * 2 + 5, 'other'), ...entries.slice(256 * 2 + 5)],
+      signerKey,
+    );
+    const error = await rejection(
+      verifyLog({ ...options, fetch: forked.fetch, cacheDir: await folder('cache') }),
+    );
+    expect(error.code).toBe('VERIFY_INCONSISTENT');
+    expect(error.message).toMatch(
+      /^the checkpoint verified before \(size 517\) is not consistent with this one \(size 778\): the first 517 entries/,
+    );
+    // Two checkpoints of one size with different roots: a fork, without a download.
+    const sameSize = await fakeLog(notices(256 * 2 + 5, 'other'), signerKey);
+    const quick = await rejection(
+      verifyLog({ ...options, fetch: sameSize.fetch, cacheDir: await folder('cache') }),
+    );
+    expect(quick.message).toMatch(
+      /^the checkpoint verified before \(size 517\) is not consistent with this one \(size 517\): it has the root hash /,
+    );
+  });
+
   it('ends with a clear message when a checkpoint claims more entries than the log serves', async () => {
     const log = await fakeLog(notices(3, 'a'), signerKey);
     const signer = await parseSignerKey(signerKey);
