@@ -21,7 +21,13 @@ import {
 } from '@allmende/protocol';
 import { accessKeyId } from '@allmende/rules';
 import { startServer, type RunningServer } from '@allmende/server';
-import { leafHash, tilesForSize, treeHash } from '@allmende/tlog';
+import {
+  generateCosignerKeys,
+  generateNoteKeys,
+  leafHash,
+  tilesForSize,
+  treeHash,
+} from '@allmende/tlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshKeygenSign, type TestKey } from '../../../test/support/ssh-keygen.ts';
 import { CertificateAuthority } from '../../server/src/access/certificate-authority.ts';
@@ -309,6 +315,10 @@ class Captured {
     this.text += chunk;
     return true;
   }
+}
+
+function base(coop: Coop) {
+  return { url: coop.logUrl, key: coop.server.log.verifierKey };
 }
 
 async function verify(coop: Coop, cache: string, args: Partial<RulesCommandArgs> = {}) {
@@ -689,7 +699,7 @@ describe.each(DIALECTS)('allmende verify (%s)', (dialect) => {
 });
 
 describe('allmende verify --follow', () => {
-  it('stops cleanly on SIGTERM, and refuses bad options before it starts', async () => {
+  it('stops cleanly on SIGTERM, waits for witnesses, alarms on a failed log check, refuses bad options', async () => {
     const coop = await Coop.start('sqlite');
     await coop.notices(3, 'quiet');
     await coop.checkpointed();
@@ -716,6 +726,43 @@ describe('allmende verify --follow', () => {
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain(message);
     }
+
+    // Witnesses that have not cosigned: waited for, not an alarm; a stop ends the wait.
+    const { verifierKey: witness } = await generateCosignerKeys('witness.example/w');
+    const stop = new AbortController();
+    const stdout = new Captured();
+    const stderr = new Captured();
+    const waiting = runRulesCommand(
+      {
+        ...base(coop),
+        cache: await folder('c'),
+        follow: true,
+        interval: '0.05',
+        witnesses: [witness],
+      },
+      { stdout, stderr, signal: stop.signal },
+    );
+    await eventually(
+      async () => (stderr.text.includes('waiting for the witnesses') ? true : undefined),
+      'the wait for the witnesses',
+    );
+    expect(stdout.text).toContain('  witnesses   not yet: checkpoint: cosigned by 0 of the 1');
+    stop.abort();
+    expect(await waiting).toBe(0);
+    expect(stderr.text).not.toContain('ALARM');
+
+    // A log that fails a check of log verify: the alarm at once.
+    const { verifierKey: otherKey } = await generateNoteKeys(coop.server.log.origin);
+    const wrongKey = await verify(coop, await folder('c'), {
+      follow: true,
+      interval: '0.05',
+      key: otherKey,
+    });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toMatch(
+      /^allmende verify: ALARM \(log-check\): checkpoint signature invalid: /,
+    );
+
     const config = await folder('no-login');
     const noLogin = spawnVerify([...args, '--follow', '--ticket'], { ALLMENDE_CONFIG_DIR: config });
     expect(await noLogin.exited).toBe(1);
