@@ -354,7 +354,7 @@ class TreeVerifier {
     // Level-1 hashes are checked below, each against the root of its level-0 tile.
     this.tilesChecked += upper.length;
 
-    const bundleCount = Math.ceil(this.#size / TILE_WIDTH);
+    const bundleCount = Math.ceil(this.#size / TILE_WIDTH) - Math.floor(this.#from / TILE_WIDTH);
     const checker = new BundleChecker(bundleCount >= MIN_BUNDLES_FOR_THREADS ? this.#threads : 0);
     try {
       await this.#verifyBundles(entryBundles(this.#size, this.#from), checker);
