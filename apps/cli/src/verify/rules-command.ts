@@ -124,6 +124,12 @@ async function follow(
   };
   let lastCosigned = Date.now();
   let pollsWithoutQuorum = 0;
+  // Said once, not at every poll: a short interval would repeat it many times a second.
+  let said: string | undefined;
+  const noteOnce = (event: string, text: string) => {
+    if (text !== said) note(event, text);
+    said = text;
+  };
   try {
     for (let first = true; !stop.signal.aborted; first = false) {
       if (!first) await sleep(inputs.intervalMs, stop.signal);
@@ -145,13 +151,17 @@ async function follow(
           return 2;
         }
         if (error.code === 'VERIFY_NETWORK') {
-          note('retry', `${error.message}; trying again in ${inputs.intervalMs / 1000} s`);
+          noteOnce('retry', `${error.message}; trying again every ${inputs.intervalMs / 1000} s`);
           continue;
         }
         const kind = error.code === 'VERIFY_INCONSISTENT' ? 'inconsistent' : 'log-check';
         return await raise(kind, error.message, [], verifier, inputs, io, json);
       }
       const { log } = run;
+      if (said !== undefined && log.quorumShortfall === undefined) {
+        note('resumed', `resumed at size ${log.size}`);
+        said = undefined;
+      }
       if (first) {
         if (json) writeLine(io, { event: 'verified', ...runJson(run) });
         else io.stdout.write(formatRun(run, args.previous));
@@ -193,12 +203,14 @@ async function follow(
             json,
           );
         }
-        note('waiting', `${log.quorumShortfall}; waiting for the witnesses`);
+        noteOnce('waiting', `${log.quorumShortfall}; waiting for the witnesses`);
       }
     }
     note(
       'stopped',
-      `stopped; the log was consistent and the rules kept up to size ${sizeOf(verifier)}`,
+      verifier.verified === undefined
+        ? 'stopped before the first verification was done'
+        : `stopped; the log was consistent and the rules kept up to size ${sizeOf(verifier)}`,
     );
     return 0;
   } finally {
