@@ -17,6 +17,7 @@ import {
   SSH_ED25519,
   type SshPublicKey,
 } from './public-key.ts';
+import { sha512 } from './sha512.ts';
 import { WireReader, WireWriter } from './wire.ts';
 
 // SSH signatures of arbitrary data, as `ssh-keygen -Y sign` makes them: OpenSSH's
@@ -100,7 +101,7 @@ export async function signedDataFor(
     .writeString(namespace)
     .writeString(new Uint8Array(0))
     .writeString(hashAlgorithm)
-    .writeString(await digest(hashAlgorithm, message))
+    .writeString(hashAlgorithm === 'sha512' ? sha512(message) : await digest('sha256', message))
     .finish();
 }
 
