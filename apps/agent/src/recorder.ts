@@ -1,4 +1,4 @@
-import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
+import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -21,6 +21,8 @@ import { readHostKey } from './host-key.ts';
 
 /** Output held back from the server beyond this pauses the shell until the server takes it. */
 const SEND_HIGH = 1024 * 1024;
+/** How long output is gathered before it goes to the server (see #queueOutput). */
+const OUTPUT_BATCH_MS = 4;
 /** Output not yet taken by the client's terminal beyond this pauses the shell. */
 const STDOUT_HIGH = 256 * 1024;
 /** After SIGHUP, a shell has this long before SIGKILL. */
@@ -275,6 +277,11 @@ class Session {
       this.#terminal = asyncTerminal();
       this.#terminal?.on('error', () => this.#hangUp('SIGHUP'));
       process.stdin.setRawMode(true);
+      // The client gets the bytes as the shell's terminal made them, as from script(1) or
+      // tmux: the inner terminal already turned \n into \r\n, and libuv's raw mode leaves
+      // output processing on, which made it \r\r\n and cost the kernel work on every byte.
+      // setRawMode(false) restores the terminal as it was; without stty, output stays processed.
+      spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'], timeout: 2_000 });
       process.stdout.on('resize', () => {
         const next = terminalSize();
         this.#child?.resize(next);
@@ -355,9 +362,10 @@ class Session {
   }
 
   /**
-   * Output goes to the server as one frame of what a turn of the event loop read, up to
-   * 64 KiB, rather than a frame a read (a terminal gives at most 4 KiB a read): fewer frames,
-   * records and wakeups on both ends.
+   * Output goes to the server in frames of up to 64 KiB, gathered for a few milliseconds,
+   * rather than a frame a read (a terminal gives at most 4 KiB a read): fewer frames, records
+   * and wakeups on both ends. The client's terminal gets it at once; input goes at once too,
+   * after the output before it.
    */
   #queueOutput(type: number, part: Buffer): void {
     let batch = this.#outputBatch;
@@ -367,7 +375,7 @@ class Session {
     }
     if (!batch) {
       batch = this.#outputBatch = { type, parts: [], bytes: 0 };
-      setImmediate(() => this.#sendOutput());
+      setTimeout(() => this.#sendOutput(), OUTPUT_BATCH_MS);
     }
     batch.parts.push(part);
     batch.bytes += part.length;
