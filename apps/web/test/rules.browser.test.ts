@@ -95,6 +95,13 @@ describe('the log page’s rules check', () => {
     expect(await card.getByRole('list', { name: 'Violations of the rules' }).count()).toBe(0);
     await expectNoAxeViolations(page);
     await screenshot(page, 'log-rules-kept');
+    // A new checkpoint is checked as it comes, from where the replay stopped.
+    await server.log.append({ type: 'notice', actor: 'coop', body: { text: 'one more' } });
+    const grown = await checkpointCoversLog();
+    expect(grown).toBe(size + 1);
+    await card
+      .getByText(`Rules kept: ${grown.toLocaleString('en-GB')} statements checked`)
+      .waitFor();
     await page.context().close();
   });
 
