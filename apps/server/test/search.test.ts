@@ -168,6 +168,38 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
     }
   });
 
+  it('finds the visible match that many hidden ones outrank', async () => {
+    // Ranking cuts the best matches before it asks who may see them: below the cut, and below
+    // the deeper cut after it, a visible match must still be found.
+    const hidden: number[] = [];
+    const board = await open(eve, { title: 'Board', body: 'Public questions.', service: 'mail' });
+    for (let n = 0; n < 45; n++) {
+      const ticket = await open(eve, {
+        title: 'lemmingrush lemmingrush',
+        body: 'lemmingrush lemmingrush lemmingrush',
+        service: 'mail',
+        private: true,
+      });
+      hidden.push(ticket.id);
+      await comment(board.id, 'voleswarm voleswarm voleswarm', bo, true);
+    }
+    const shown = await open(eve, {
+      title: 'Migration',
+      body: 'Many other words before one lemmingrush among them.',
+    });
+    await comment(shown.id, 'Many other words, once voleswarm, and more of them.', bo, false);
+    const first = async (word: string, as?: TestMember) => {
+      const reply = await call('GET', `/api/search?q=${word}&limit=1`, undefined, as);
+      return where(SearchResults.parse(reply.body).results);
+    };
+    for (const word of ['lemmingrush', 'voleswarm']) {
+      expect(await first(word), word).toEqual([`#${shown.id}`]);
+      expect(await first(word, dana), word).toEqual([`#${shown.id}`]);
+    }
+    expect(hidden).toContain(Number((await first('lemmingrush', bo))[0]?.slice(1)));
+    expect(await first('voleswarm', bo)).toEqual([`#${board.id}`]);
+  });
+
   it('refuses a bad query', async () => {
     for (const query of [
       '',

@@ -41,7 +41,7 @@ const SNIPPET_TOKENS = 16;
 
 /**
  * The search queries, one pair per dialect, in two steps: ranking, which reads only what ranking
- * and privacy need (0007-search-speed), and snippets, made afterwards for the few hits that are
+ * needs and applies privacy to the best matches only (0007-search-speed), and snippets, made afterwards for the few hits that are
  * shown. SQLite ranks with bm25 (smaller is better, so the rank is its negation), PostgreSQL
  * with ts_rank; either way a larger rank is a better hit, and the title weighs more than the
  * text.
@@ -102,17 +102,19 @@ export class SearchRepository {
     }
     const match = ftsQuery(query);
     if (match === undefined) return [];
-    // The covering index answers who may see a ticket without reading its title and text.
-    const { rows } = await sql<TicketRow>`
-      WITH top AS (
-        SELECT t.id, bm25(search_tickets, 10.0, 1.0) AS score
-        FROM search_tickets JOIN tickets t INDEXED BY tickets_search_visibility
-          ON t.id = search_tickets.rowid
-        WHERE search_tickets MATCH ${match} AND (t.private = 0 OR ${allowed(access)})
-        ORDER BY score, t.id DESC LIMIT ${limit}
-      )
-      SELECT t.id, t.title, t.requester, t.service, t.private, -top.score AS score
-      FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score, t.id DESC`.execute(this.#db);
+    const rows = await deepening(limit, async (fetch) => {
+      const { rows } = await sql<TicketRow & Ranked>`
+        WITH ranked AS (
+          SELECT rowid AS id, bm25(search_tickets, 10.0, 1.0) AS score FROM search_tickets
+          WHERE search_tickets MATCH ${match} ORDER BY score, rowid DESC LIMIT ${fetch}
+        )
+        SELECT t.id, t.title, t.requester, t.service, t.private, -ranked.score AS score,
+          (SELECT count(*) FROM ranked) AS ranked
+        FROM ranked JOIN tickets t ON t.id = ranked.id
+        WHERE t.private = 0 OR ${allowed(access)}
+        ORDER BY ranked.score, t.id DESC LIMIT ${limit}`.execute(this.#db);
+      return rows;
+    });
     return rows.map(toTicketHit);
   }
 
@@ -140,18 +142,19 @@ export class SearchRepository {
     const match = ftsQuery(query);
     if (match === undefined) return [];
     const visible = sql`(t.private = 0 OR ${allowed(access)}) AND (i.private = 0 OR ${allowed(access)})`;
-    const { rows } = await sql<TicketRow>`
-      WITH top AS (
-        SELECT i.id AS item, t.id, bm25(search_comments) AS score
-        FROM search_comments
-          JOIN ticket_items i INDEXED BY ticket_items_search_visibility
-            ON i.id = search_comments.rowid
-          JOIN tickets t INDEXED BY tickets_search_visibility ON t.id = i.ticket_id
-        WHERE search_comments MATCH ${match} AND i.kind = 'comment' AND ${visible}
-        ORDER BY score, i.id DESC LIMIT ${limit}
-      )
-      SELECT t.id, top.item, t.title, t.requester, t.service, t.private, -top.score AS score
-      FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score, top.item DESC`.execute(this.#db);
+    const rows = await deepening(limit, async (fetch) => {
+      const { rows } = await sql<TicketRow & Ranked>`
+        WITH ranked AS (
+          SELECT rowid AS id, bm25(search_comments) AS score FROM search_comments
+          WHERE search_comments MATCH ${match} ORDER BY score, rowid DESC LIMIT ${fetch}
+        )
+        SELECT t.id, i.id AS item, t.title, t.requester, t.service, t.private,
+          -ranked.score AS score, (SELECT count(*) FROM ranked) AS ranked
+        FROM ranked JOIN ticket_items i ON i.id = ranked.id JOIN tickets t ON t.id = i.ticket_id
+        WHERE i.kind = 'comment' AND ${visible}
+        ORDER BY ranked.score, i.id DESC LIMIT ${limit}`.execute(this.#db);
+      return rows;
+    });
     return rows.map(toTicketHit);
   }
 
@@ -172,7 +175,8 @@ export class SearchRepository {
         SELECT path AS key,
           snippet(search_pages, 2, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet
         FROM search_pages
-        WHERE search_pages MATCH ${ftsQuery(query) ?? '""'} AND path IN (${sql.join(paths)})`.execute(
+        WHERE search_pages MATCH ${ftsQuery(query) ?? '""'}
+          AND rowid IN (SELECT id FROM search_page_keys WHERE path IN (${sql.join(paths)}))`.execute(
         this.#db,
       ),
     );
@@ -221,6 +225,29 @@ export class SearchRepository {
       ),
     );
   }
+}
+
+type Ranked = { ranked: number };
+
+/**
+ * Ranks the matches alone, as cheaply as plain full-text ranking, cut at the best `fetch`, and
+ * keeps of those only the rows the viewer may see, in the same query: privacy is still decided
+ * by the database, but for a few dozen rows instead of every match. When fewer than `limit` of
+ * the cut are visible and the cut was full, ranks again deeper, in the end without a cut (-1),
+ * so that a word found mostly in hidden rows still finds every visible one.
+ */
+async function deepening<R extends Ranked>(
+  limit: number,
+  query: (fetch: number) => Promise<R[]>,
+): Promise<R[]> {
+  for (const fetch of [2 * limit + 10, 20 * limit]) {
+    const rows = await query(fetch);
+    // An empty answer does not say how many were ranked: go deeper.
+    if (rows.length === limit || (rows.length > 0 && Number(rows[0]!.ranked) < fetch)) {
+      return rows;
+    }
+  }
+  return query(-1);
 }
 
 function snippets<K extends string | number>(result: { rows: SnippetRow[] }): Map<K, string> {
