@@ -7,7 +7,9 @@
  * through the log service onto a tmpfs, since its writing is not what is measured here.
  *
  * The log is read back in pages; each page is decoded, then its signatures are checked alone,
- * then it is audited, so that both see the same bytes under the same conditions.
+ * then it is audited as `allmende verify` does (RuleAudit.checkAll, which verifies signatures
+ * ahead of the replay), then audited again one entry after the other (RuleAudit.check), so that
+ * all three see the same bytes under the same conditions.
  */
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { tryDecodeBase64Url } from '@allmende/bytes';
@@ -50,10 +52,14 @@ export type VerifyFigures = {
   certificateSignatures: number;
   signaturesOnlySeconds: number;
   signaturesOnlyStatementsPerSecond: number;
+  /** RuleAudit.checkAll on each page, as `allmende verify` replays (signatures checked ahead). */
   auditSeconds: number;
   auditStatementsPerSecond: number;
   /** auditSeconds / signaturesOnlySeconds; the target is at most 1.5. */
   auditToSignaturesRatio: number;
+  /** RuleAudit.check on one entry after the other (the web app's replay). */
+  auditOneByOneSeconds: number;
+  auditOneByOneStatementsPerSecond: number;
   violations: number;
   heapUsedMB: number;
 };
@@ -82,10 +88,12 @@ export async function benchVerify(say: (line: string) => void): Promise<VerifyFi
       say(`  written in ${writeSeconds.toFixed(0)} s: ${JSON.stringify(byType)}`);
 
       const audit = new RuleAudit();
+      const oneByOne = new RuleAudit();
       const alone = new SignatureChecks();
       let readAndDecode = 0;
       let signaturesOnly = 0;
       let audited = 0;
+      let auditedOneByOne = 0;
       for (let start = 0; start < statements; start += PAGE) {
         began = performance.now();
         const page = (await coop.log.entries(start, start + PAGE)).map(({ index, statement }) => ({
@@ -97,16 +105,22 @@ export async function benchVerify(say: (line: string) => void): Promise<VerifyFi
         for (const { statement } of page) await alone.check(statement);
         signaturesOnly += performance.now() - began;
         began = performance.now();
-        for (const entry of page) await audit.check(entry);
+        await audit.checkAll(page);
         audited += performance.now() - began;
+        began = performance.now();
+        for (const entry of page) await oneByOne.check(entry);
+        auditedOneByOne += performance.now() - began;
         if ((start / PAGE) % 20 === 19) {
           say(
-            `  ${(start + PAGE).toLocaleString('en')}: signatures ${(signaturesOnly / 1000).toFixed(1)} s, audit ${(audited / 1000).toFixed(1)} s`,
+            `  ${(start + PAGE).toLocaleString('en')}: signatures ${(signaturesOnly / 1000).toFixed(1)} s, audit ${(audited / 1000).toFixed(1)} s, one by one ${(auditedOneByOne / 1000).toFixed(1)} s`,
           );
         }
       }
       for (const violation of audit.violations.slice(0, 5)) {
         say(`  violation at ${violation.index} (${violation.rule}): ${violation.message}`);
+      }
+      if (JSON.stringify(oneByOne.violations) !== JSON.stringify(audit.violations)) {
+        throw new Error('checkAll and check one by one found different violations');
       }
       return {
         statements,
@@ -120,6 +134,8 @@ export async function benchVerify(say: (line: string) => void): Promise<VerifyFi
         auditSeconds: round(audited / 1000, 2),
         auditStatementsPerSecond: Math.round(statements / (audited / 1000)),
         auditToSignaturesRatio: round(audited / signaturesOnly, 2),
+        auditOneByOneSeconds: round(auditedOneByOne / 1000, 2),
+        auditOneByOneStatementsPerSecond: Math.round(statements / (auditedOneByOne / 1000)),
         violations: audit.violations.length,
         heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
       };

@@ -15,6 +15,7 @@ import {
 } from '@allmende/ssh';
 import { sha256 } from '@allmende/tlog';
 import type { MissingConsent } from './apply.ts';
+import type { Prechecks } from './prechecks.ts';
 import { RuleViolation, type Rule } from './errors.ts';
 import type { Signers } from './signatures.ts';
 import {
@@ -515,18 +516,33 @@ function checkCertificateFields(
 
 /**
  * Checks the CA's signature on the certificate of a `cert.issued`, against the CA that
- * `ca.created` announced. Call it before {@link applyAccessStatement}.
+ * `ca.created` announced. Call it before {@link applyAccessStatement}. `ahead` holds checks
+ * begun before the state reached the statement (RuleAudit.checkAll); one is used only if it
+ * was begun with this CA and this certificate.
  *
  * @throws {RuleViolation} access.no-ca, access.certificate
  */
 export async function verifyIssuedCertificate(
   state: CoopState,
   statement: Pick<StatementOf<'cert.issued'>, 'body'>,
+  ahead?: Prechecks,
 ): Promise<void> {
   if (state.access.ca === null) throw violation('access.no-ca', 'no CA was announced before');
-  const cert = parseIssued(statement.body.certificate);
+  const ca = state.access.ca;
+  await (ahead?.certificate(statement.body, ca) ??
+    verifyCertificateBy(ca, statement.body.certificate));
+}
+
+/**
+ * The part of {@link verifyIssuedCertificate} that depends on nothing but the CA's key (as
+ * `ca.created` gives it) and the certificate line.
+ *
+ * @throws {RuleViolation} access.certificate
+ */
+export async function verifyCertificateBy(ca: string, certificate: string): Promise<void> {
+  const cert = parseIssued(certificate);
   try {
-    await verifyCertificate(cert, { caKey: parsePublicKey(state.access.ca), type: 'user' });
+    await verifyCertificate(cert, { caKey: parsePublicKey(ca), type: 'user' });
   } catch (error) {
     throw new RuleViolation(
       'access.certificate',

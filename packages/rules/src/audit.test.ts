@@ -21,6 +21,7 @@ import {
   keyIdOf,
   replayStatements,
   requestDigest,
+  RuleAudit,
   type ReplayedEntry,
 } from './index.ts';
 
@@ -143,13 +144,13 @@ async function approve(
 
 let serials = 0;
 /** The CA certifies bo's key for `request`, from now for 30 minutes; returns the serial. */
-async function issue(log: TestLog, request: number, approvals: number[]) {
+async function issue(log: TestLog, request: number, approvals: number[], by = ca) {
   const serial = ++serials;
   const from = Math.floor(log.time / 1000);
   const stamp = (s: number) =>
     `${new Date(s * 1000).toISOString().slice(0, 19).replace(/[-:T]/g, '')}Z`;
   const line = (
-    await signCertificate(ca, boKey, {
+    await signCertificate(by, boKey, {
       keyId: accessKeyId(ORIGIN, request),
       principals: ['root'],
       serial,
@@ -427,5 +428,100 @@ describe('auditing a log', () => {
       { index: stray, rule: 'access.not-pending' },
       { index: nowhere, rule: 'host.unknown' },
     ]);
+  });
+});
+
+describe('checking entries ahead of the replay (RuleAudit.checkAll)', () => {
+  let faulty: Promise<TestLog> | undefined;
+  /** A log that breaks rules with its signatures, its certificates and after them (made once). */
+  function faultyLog(): Promise<TestLog> {
+    faulty ??= makeFaultyLog();
+    return faulty;
+  }
+
+  async function makeFaultyLog(): Promise<TestLog> {
+    const log = await cooperative();
+    const otherCa = await makeKey(dir, 'other-ca');
+    for (let round = 0; round < 40; round++) {
+      const { index, reference } = await request(log);
+      const approvals = [await approve(log, reference, ada), await approve(log, reference, cem)];
+      if (round % 7 === 3) {
+        // cem's signature of another approval, under this one: a valid SSHSIG, not of this.
+        const other = await signedBy(
+          draft('access.approved', cem.handle, { ...reference, request: 999 }),
+          ORIGIN,
+          cem,
+        );
+        const forged = log.entries[approvals[1]!]!.statement as SubmittedStatement;
+        forged.signatures[0]!.signature = other.signatures[0]!.signature;
+      }
+      const { serial } = await issue(log, index, approvals, round % 9 === 5 ? otherCa : ca);
+      session(log, index, serial);
+    }
+    // cem takes a new key and revokes the old one, then approves with the old one: a valid
+    // signature by a key cem no longer holds.
+    const cemNew = { ...testMember(cem.handle), name: cem.name };
+    log.append(
+      await signedBy(
+        draft('key.added', cem.handle, { handle: cem.handle, key: cemNew.key }),
+        ORIGIN,
+        cem,
+      ),
+    );
+    log.append(
+      await signedBy(
+        draft('key.revoked', cem.handle, { handle: cem.handle, key: keyIdOf(cem.key) }),
+        ORIGIN,
+        cemNew,
+      ),
+    );
+    const { reference } = await request(log);
+    await approve(log, reference, cem);
+    attest(log, 'c', true);
+    return log;
+  }
+
+  function oneByOne(entries: readonly ReplayedEntry[]) {
+    return (async () => {
+      const audit = new RuleAudit();
+      for (const entry of entries) await audit.check(entry);
+      return audit;
+    })();
+  }
+
+  it('finds what checking one entry after the other finds, in the same order, with the same state', async () => {
+    const log = await faultyLog();
+    const expected = await oneByOne(log.entries);
+    const rules = new Set(expected.violations.map((v) => v.rule));
+    expect(rules).toEqual(
+      new Set(['signature.invalid', 'access.certificate', 'signature.revoked-key']),
+    );
+    for (const piece of [1, 3, 64, 65, 200, log.entries.length]) {
+      const audit = new RuleAudit();
+      const found = [];
+      for (let start = 0; start < log.entries.length; start += piece) {
+        found.push(...(await audit.checkAll(log.entries.slice(start, start + piece))));
+      }
+      expect(found).toEqual(expected.violations);
+      expect(audit.violations).toEqual(expected.violations);
+      expect(audit.checked).toBe(log.entries.length);
+      expect(JSON.stringify(audit.state)).toBe(JSON.stringify(expected.state));
+      expect(JSON.stringify([...audit.oversight.certificates])).toBe(
+        JSON.stringify([...expected.oversight.certificates]),
+      );
+    }
+  });
+
+  it('checks the entries an iterable gave before it failed, then throws its error', async () => {
+    const log = await faultyLog();
+    const expected = await oneByOne(log.entries.slice(0, 150));
+    const audit = new RuleAudit();
+    async function* failing() {
+      yield* log.entries.slice(0, 150);
+      throw new Error('the connection dropped');
+    }
+    await expect(audit.checkAll(failing())).rejects.toThrow('the connection dropped');
+    expect(audit.checked).toBe(150);
+    expect(audit.violations).toEqual(expected.violations);
   });
 });

@@ -10,6 +10,7 @@ import {
   type OversightState,
 } from './oversight.ts';
 import type { ReplayedEntry } from './replay.ts';
+import { Prechecks } from './prechecks.ts';
 import { checkRecordedSignatures, type Signers } from './signatures.ts';
 import { foundedState, type CoopState } from './state.ts';
 
@@ -17,6 +18,13 @@ import { foundedState, type CoopState } from './state.ts';
 export type Violation = { index: number; type: string; rule: Rule; message: string };
 
 const NO_SIGNERS: Signers = new Map();
+
+/**
+ * How many entries ahead of the replay RuleAudit.checkAll verifies signatures: enough to keep
+ * WebCrypto's threads busy while the rules run, few enough that little is verified in vain
+ * when the replay stops at an error.
+ */
+export const LOOKAHEAD = 64;
 
 /**
  * Checks a log entry by entry against the rules in force at each entry, as `allmende verify`
@@ -69,7 +77,52 @@ export class RuleAudit {
    * Checks the next entry (entries come in log order from 0) and returns the violations it
    * brought, none if it keeps every rule.
    */
-  async check({ index, statement }: ReplayedEntry): Promise<Violation[]> {
+  check(entry: ReplayedEntry): Promise<Violation[]> {
+    return this.#check(entry);
+  }
+
+  /**
+   * Checks the next entries in log order, exactly as {@link check} on each in turn would (the
+   * same violations, in the same order, the same state after), only sooner: the signatures of
+   * the next {@link LOOKAHEAD} entries are being verified while earlier entries are replayed
+   * (see Prechecks). Returns the violations the entries brought. If `entries` fails, the entries
+   * it gave before are checked, then its error is thrown.
+   */
+  async checkAll(
+    entries: Iterable<ReplayedEntry> | AsyncIterable<ReplayedEntry>,
+  ): Promise<Violation[]> {
+    const ahead = new Prechecks();
+    const pending: ReplayedEntry[] = [];
+    const found: Violation[] = [];
+    // What the state will most likely hold when it reaches the entries ahead: a wrong guess
+    // only makes the replay verify that entry afresh.
+    let origin = this.#state?.origin;
+    let ca = this.#state?.access.ca ?? null;
+    let checking = false;
+    const checkNext = async () => {
+      checking = true;
+      found.push(...(await this.#check(pending.shift()!, ahead)));
+      checking = false;
+    };
+    try {
+      for await (const entry of entries) {
+        const { statement } = entry;
+        if (statement.type === 'coop.founded') origin ??= statement.body.origin;
+        if (origin !== undefined) ahead.begin(statement, origin, ca);
+        if (statement.type === 'ca.created') ca ??= statement.body.key;
+        pending.push(entry);
+        if (pending.length > LOOKAHEAD) await checkNext();
+      }
+    } catch (error) {
+      if (checking) throw error;
+      while (pending.length > 0) await checkNext();
+      throw error;
+    }
+    while (pending.length > 0) await checkNext();
+    return found;
+  }
+
+  async #check({ index, statement }: ReplayedEntry, ahead?: Prechecks): Promise<Violation[]> {
     const found: Violation[] = [];
     const report = (rule: Rule, message: string) => {
       if (!found.some((v) => v.rule === rule)) {
@@ -82,7 +135,7 @@ export class RuleAudit {
     } else {
       const broken: RuleViolation[] = [];
       try {
-        await this.#apply(index, statement, broken);
+        await this.#apply(index, statement, broken, ahead);
       } catch (error) {
         if (!(error instanceof RuleViolation)) throw error;
         broken.push(error);
@@ -98,7 +151,12 @@ export class RuleAudit {
    * Applies an entry, collecting in `broken` the rules it broke where it is taken as done.
    * @throws {RuleViolation} when the state cannot take it (after what `broken` holds).
    */
-  async #apply(index: number, statement: Statement, broken: RuleViolation[]): Promise<void> {
+  async #apply(
+    index: number,
+    statement: Statement,
+    broken: RuleViolation[],
+    ahead: Prechecks | undefined,
+  ): Promise<void> {
     if (index === 0) {
       if (statement.type !== 'coop.founded') {
         throw new RuleViolation('statement.genesis', 'the log begins with coop.founded');
@@ -122,12 +180,12 @@ export class RuleAudit {
     }
     let signers = NO_SIGNERS;
     if (isMemberStatement(statement)) {
-      const signatures = await checkRecordedSignatures(state, statement);
+      const signatures = await checkRecordedSignatures(state, statement, ahead);
       broken.push(...signatures.faults);
       signers = signatures.signers;
     }
     if (statement.type === 'cert.issued') {
-      await verifyIssuedCertificate(state, statement).catch((error: unknown) => {
+      await verifyIssuedCertificate(state, statement, ahead).catch((error: unknown) => {
         if (!(error instanceof RuleViolation)) throw error;
         broken.push(error);
       });
@@ -144,6 +202,6 @@ export async function auditStatements(
   entries: Iterable<ReplayedEntry> | AsyncIterable<ReplayedEntry>,
 ): Promise<RuleAudit> {
   const audit = new RuleAudit();
-  for await (const entry of entries) await audit.check(entry);
+  await audit.checkAll(entries);
   return audit;
 }

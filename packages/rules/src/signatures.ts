@@ -10,6 +10,7 @@ import { verifySignature } from '@allmende/ssh';
 import { sha256 } from '@allmende/tlog';
 import { verifyStoredAssertion } from '@allmende/webauthn';
 import { RuleViolation } from './errors.ts';
+import type { Prechecks } from './prechecks.ts';
 import { type CoopState, type KeyRecord, lookup, newMember, sshKeyId } from './state.ts';
 
 /** Who signed a statement: each signer's handle, with the IDs of the keys they used. */
@@ -29,11 +30,12 @@ export async function verifySignatures(
   state: CoopState,
   statement: SubmittedStatement,
 ): Promise<Signers> {
-  const { check } = signatureCheck(state, statement);
+  const verdicts = await checkEach(state, statement);
   const signers = new Map<string, string[]>();
   for (const [position, signature] of statement.signatures.entries()) {
-    const keyId = await check(signature, position);
-    signers.set(signature.signer, [...(signers.get(signature.signer) ?? []), keyId]);
+    const verdict = verdicts[position]!;
+    if (verdict.status === 'rejected') throw verdict.reason;
+    signers.set(signature.signer, [...(signers.get(signature.signer) ?? []), verdict.value]);
   }
   return signers;
 }
@@ -61,30 +63,48 @@ export type RecordedSignatures = {
 export async function checkRecordedSignatures(
   state: CoopState,
   statement: SubmittedStatement,
+  ahead?: Prechecks,
 ): Promise<RecordedSignatures> {
-  const { check } = signatureCheck(state, statement);
+  const verdicts = await checkEach(state, statement, ahead);
   const signers = new Map<string, string[]>();
   const faults: RuleViolation[] = [];
   for (const [position, signature] of statement.signatures.entries()) {
     const keys = signers.get(signature.signer) ?? [];
     signers.set(signature.signer, keys);
-    try {
-      keys.push(await check(signature, position));
-    } catch (error) {
-      if (!(error instanceof RuleViolation)) throw error;
-      faults.push(error);
+    const verdict = verdicts[position]!;
+    if (verdict.status === 'fulfilled') {
+      keys.push(verdict.value);
+    } else {
+      if (!(verdict.reason instanceof RuleViolation)) throw verdict.reason;
+      faults.push(verdict.reason);
     }
   }
   return { signers, faults };
 }
 
 /**
+ * Checks every signature of the statement at once (each is an asynchronous WebCrypto job, and
+ * none depends on another), and gives each verdict in the statement's order: whoever reads
+ * them in order sees what checking one after the other would have shown.
+ */
+function checkEach(
+  state: CoopState,
+  statement: SubmittedStatement,
+  ahead?: Prechecks,
+): Promise<PromiseSettledResult<string>[]> {
+  const { check } = signatureCheck(state, statement, ahead);
+  return Promise.allSettled(statement.signatures.map(check));
+}
+
+/**
  * What both checks share: the signed bytes, computed once per statement, and the check of one
- * signature, which returns the ID of the key it was made with.
+ * signature, which returns the ID of the key it was made with. `ahead` holds checks begun
+ * before the state reached the statement (RuleAudit.checkAll).
  */
 function signatureCheck(
   state: CoopState,
   statement: SubmittedStatement,
+  ahead?: Prechecks,
 ): { check: (signature: StatementSignature, position: number) => Promise<string> } {
   if (statement.type === 'member.admitted' && lookup(state.members, statement.body.handle)) {
     // Said first, or the candidate's signature would read as a stranger using a member's name.
@@ -96,13 +116,11 @@ function signatureCheck(
     const where = `signature ${position + 1} (by ${signature.signer})`;
     const keys = signingKeysOf(state, statement, signature.signer, where);
     if (signature.kind === 'ssh') {
+      const namespace = statementNamespace(state.origin);
       let verified;
       try {
-        verified = await verifySignature({
-          armored: signature.signature,
-          message,
-          namespace: statementNamespace(state.origin),
-        });
+        verified = await (ahead?.sshsig(signature, message, namespace) ??
+          verifySignature({ armored: signature.signature, message, namespace }));
       } catch (error) {
         throw new RuleViolation('signature.invalid', `${where}: ${(error as Error).message}`, {
           cause: error,

@@ -1,5 +1,5 @@
 import { Statement } from '@allmende/protocol';
-import { RuleAudit, type Violation } from '@allmende/rules';
+import { RuleAudit, type ReplayedEntry, type Violation } from '@allmende/rules';
 import { VerifyError } from './verify-error.ts';
 import { verifyLog, type LogEntry, type VerifyOptions, type VerifyReport } from './verify-log.ts';
 
@@ -68,13 +68,19 @@ export class RulesVerifier {
 }
 
 async function replay(audit: RuleAudit, entries: readonly LogEntry[]): Promise<void> {
+  // checkAll verifies the signatures of the entries ahead while it replays earlier ones, and
+  // finds exactly what checking one entry after the other would.
+  await audit.checkAll(parsed(entries));
+}
+
+function* parsed(entries: readonly LogEntry[]): Generator<ReplayedEntry> {
   for (const { index, bytes } of entries) {
     // The bundle check accepted the entry as a canonical statement (decodeStatement's verdict),
     // so parsing is all that is left; a failure here would be a bug, not a bad log.
-    const parsed = Statement.safeParse(JSON.parse(utf8.decode(bytes)));
-    if (!parsed.success) {
+    const result = Statement.safeParse(JSON.parse(utf8.decode(bytes)));
+    if (!result.success) {
       throw new VerifyError('VERIFY_BAD_ENTRY', `entry ${index}: not a valid statement`);
     }
-    await audit.check({ index, statement: parsed.data });
+    yield { index, statement: result.data };
   }
 }
