@@ -8,6 +8,7 @@ import {
 } from '@allmende/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stewardedService, testMember, type TestMember } from '../../../test/support/members.ts';
+import { SearchRepository } from '../src/search/search.repo.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { request, signIn } from './api.ts';
 import { DIALECTS, createTestStore, type TestStore } from './harness.ts';
@@ -198,6 +199,16 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
     }
     expect(hidden).toContain(Number((await first('lemmingrush', bo))[0]?.slice(1)));
     expect(await first('voleswarm', bo)).toEqual([`#${board.id}`]);
+  });
+
+  it('makes snippets for the hits asked for only', async () => {
+    // One ID once reached FTS5 as a real number, which it ignored: every match got a snippet.
+    const asked = await open(eve, { title: 'Wombatique', body: 'The wombatique relay.' });
+    await open(eve, { title: 'Wombatique too', body: 'Another wombatique.' });
+    const repo = new SearchRepository(server.database);
+    const snippets = await repo.ticketSnippets('wombatique', [asked.id]);
+    expect([...snippets.keys()]).toEqual([asked.id]);
+    expect(snippets.get(asked.id)).toMatch(/wombatique/i);
   });
 
   it('refuses a bad query', async () => {
