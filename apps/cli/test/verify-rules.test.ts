@@ -9,9 +9,6 @@ import { join } from 'node:path';
 import {
   AccessRequest,
   Ticket,
-  decodeStatement,
-  encodeStatement,
-  isStatementProblem,
   newNonce,
   signedBytes,
   statementNamespace,
@@ -21,17 +18,10 @@ import {
 } from '@allmende/protocol';
 import { accessKeyId } from '@allmende/rules';
 import { startServer, type RunningServer } from '@allmende/server';
-import {
-  generateCosignerKeys,
-  generateNoteKeys,
-  leafHash,
-  tilesForSize,
-  treeHash,
-} from '@allmende/tlog';
+import { generateCosignerKeys, generateNoteKeys } from '@allmende/tlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshKeygenSign, type TestKey } from '../../../test/support/ssh-keygen.ts';
 import { CertificateAuthority } from '../../server/src/access/certificate-authority.ts';
-import { openDatabase } from '../../server/src/db/database.ts';
 import { request } from '../../server/test/api.ts';
 import {
   DIALECTS,
@@ -44,6 +34,7 @@ import type { Alarm } from '../src/verify/alarm.ts';
 import { runRulesCommand, type RulesCommandArgs } from '../src/verify/rules-command.ts';
 import { CLI } from './support/allmende-process.ts';
 import { generateKey } from './support/ssh-keys.ts';
+import { rewriteHistory } from './support/rewrite-history.ts';
 
 // `allmende verify` against real servers: a cooperative whose log keeps every rule, then
 // entries that a server with the log key (and the CA key) could write behind the members'
@@ -370,49 +361,6 @@ function spawnVerify(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { child, output, exited };
 }
 
-/**
- * What an operator with the log key could do behind the members' backs (as in
- * witness-cooperatives.test.ts): change a notice in the database, recompute every tile and
- * drop the signed checkpoints, so that the server signs the new tree as if it had always been.
- */
-async function rewriteHistory(coop: Coop, index: number, text: string): Promise<void> {
-  const database = await openDatabase(coop.store);
-  try {
-    const db = database.db;
-    const rows = await db
-      .selectFrom('log_entries')
-      .select(['idx', 'entry'])
-      .orderBy('idx')
-      .execute();
-    const entries: Uint8Array[] = rows.map((row) => new Uint8Array(row.entry));
-    const statement = decodeStatement(entries[index]!);
-    if (isStatementProblem(statement) || statement.type !== 'notice') {
-      throw new Error(`entry ${index} is no notice`);
-    }
-    const bytes = encodeStatement({ ...statement, body: { text } });
-    if (isStatementProblem(bytes)) throw new Error(bytes.message);
-    entries[index] = bytes;
-    const leaves = entries.map(leafHash);
-    const tiles = tilesForSize(entries.length).map((tile) => {
-      const span = 256 ** tile.level;
-      const hashes: Uint8Array[] = [];
-      for (let i = 0; i < tile.width; i++) {
-        const first = (tile.index * 256 + i) * span;
-        hashes.push(treeHash(leaves.slice(first, first + span)));
-      }
-      return { level: tile.level, tile_index: tile.index, hashes: Buffer.concat(hashes) };
-    });
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('log_entries').set({ entry: bytes }).where('idx', '=', index).execute();
-      await trx.deleteFrom('log_tiles').execute();
-      await trx.insertInto('log_tiles').values(tiles).execute();
-      await trx.deleteFrom('log_checkpoints').execute();
-    });
-  } finally {
-    await database.close();
-  }
-}
-
 describe.each(DIALECTS)('allmende verify (%s)', (dialect) => {
   it('passes a cooperative that kept the rules, and names each entry written past them', async () => {
     const { coop } = await activeCoop(dialect);
@@ -670,7 +618,7 @@ describe.each(DIALECTS)('allmende verify (%s)', (dialect) => {
       async () => (stdout.text.includes('"event":"retry"') ? true : undefined),
       'a retry',
     );
-    await rewriteHistory(coop, 10, 'history as someone would rather have it');
+    await rewriteHistory(coop.store, 10, 'history as someone would rather have it');
     // Grown on another port first, so that the follower sees a larger tree, not just another
     // root for the size it saw.
     const port = new URL(coop.server.url).port;

@@ -1,22 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  WitnessesInfo,
-  decodeStatement,
-  encodeStatement,
-  isStatementProblem,
-  type Policy,
-} from '@allmende/protocol';
+import { WitnessesInfo, type Policy } from '@allmende/protocol';
 import { startServer, type RunningServer } from '@allmende/server';
-import {
-  checkCosignatures,
-  leafHash,
-  openNote,
-  parseVerifierKey,
-  tilesForSize,
-  treeHash,
-} from '@allmende/tlog';
+import { checkCosignatures, openNote, parseVerifierKey } from '@allmende/tlog';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/database.ts';
 import {
@@ -35,6 +22,7 @@ import {
 } from '../../../test/support/members.ts';
 import { runVerifyCommand } from '../src/verify/command.ts';
 import { allmende, startWitness } from './support/allmende-process.ts';
+import { rewriteHistory } from './support/rewrite-history.ts';
 
 // Cooperatives witness each other: each runs `allmende witness` for the other's log, names the
 // other's witness in its policy, and serves its checkpoints with the other's cosignatures.
@@ -147,49 +135,6 @@ async function verify(server: RunningServer, witnessKeys: string[], quorum?: str
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-/**
- * What an operator with the log key could do behind the members' backs: change entry `index`
- * in the database, recompute every tile so that the tree is whole again, and drop the signed
- * checkpoints, so that the server signs the new tree as if it had always been so.
- */
-async function rewriteHistory(coop: Coop, index: number, text: string): Promise<void> {
-  const database = await openDatabase(coop.store);
-  try {
-    const db = database.db;
-    const rows = await db
-      .selectFrom('log_entries')
-      .select(['idx', 'entry'])
-      .orderBy('idx')
-      .execute();
-    const entries: Uint8Array[] = rows.map((row) => new Uint8Array(row.entry));
-    const statement = decodeStatement(entries[index]!);
-    if (isStatementProblem(statement) || statement.type !== 'notice') {
-      throw new Error(`entry ${index} is no notice`);
-    }
-    const bytes = encodeStatement({ ...statement, body: { text } });
-    if (isStatementProblem(bytes)) throw new Error(bytes.message);
-    entries[index] = bytes;
-    const leaves = entries.map(leafHash);
-    const tiles = tilesForSize(entries.length).map((tile) => {
-      const span = 256 ** tile.level;
-      const hashes: Uint8Array[] = [];
-      for (let i = 0; i < tile.width; i++) {
-        const first = (tile.index * 256 + i) * span;
-        hashes.push(treeHash(leaves.slice(first, first + span)));
-      }
-      return { level: tile.level, tile_index: tile.index, hashes: Buffer.concat(hashes) };
-    });
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('log_entries').set({ entry: bytes }).where('idx', '=', index).execute();
-      await trx.deleteFrom('log_tiles').execute();
-      await trx.insertInto('log_tiles').values(tiles).execute();
-      await trx.deleteFrom('log_checkpoints').execute();
-    });
-  } finally {
-    await database.close();
-  }
-}
-
 describe.each(DIALECTS)('two cooperatives witness each other (%s)', (dialect) => {
   it('each serves its checkpoints with the other’s cosignature, and log verify counts them', async () => {
     const a = await newCoop(dialect, 'a');
@@ -291,7 +236,7 @@ describe.each(DIALECTS)('two cooperatives witness each other (%s)', (dialect) =>
     expect((await verify(c.server, [witness.key], '1')).code).toBe(0);
 
     await c.server.close();
-    await rewriteHistory(c, 10, 'history as someone would rather have it');
+    await rewriteHistory(c.store, 10, 'history as someone would rather have it');
     const forked = await startCoop(c.store, c.origin);
     // Same size, another root: the witness refuses (422), after telling its size (409).
     const refused = await eventually(async () => {
