@@ -41,10 +41,10 @@ const SNIPPET_TOKENS = 16;
 
 /**
  * The search queries, one pair per dialect, in two steps: ranking, which reads only what ranking
- * needs and applies privacy to the best matches only (0007-search-speed), and snippets, made afterwards for the few hits that are
- * shown. SQLite ranks with bm25 (smaller is better, so the rank is its negation), PostgreSQL
- * with ts_rank; either way a larger rank is a better hit, and the title weighs more than the
- * text.
+ * needs (0007-search-speed; on SQLite privacy is applied to the best matches, see `deepening`),
+ * and snippets, made afterwards for the few hits that are shown. SQLite ranks with bm25 (smaller
+ * is better, so the rank is its negation), PostgreSQL with ts_rank; either way a larger rank is a
+ * better hit, and the title weighs more than the text.
  */
 export class SearchRepository {
   readonly #db: Kysely<Schema>;
