@@ -53,5 +53,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-witness': witnessMigration(dialect),
     '0009-access': accessMigration(dialect),
     '0010-sessions': sessionsMigration(dialect),
+    // Search on SQLite now ranks matches alone and checks privacy on the best few by primary
+    // key: 0007's covering indexes for the privacy join only cost writes.
+    '0011-search-visibility': {
+      async up(db: Kysely<unknown>) {
+        if (dialect === 'postgres') return;
+        await db.schema.dropIndex('tickets_search_visibility').execute();
+        await db.schema.dropIndex('ticket_items_search_visibility').execute();
+      },
+    },
   };
 }
