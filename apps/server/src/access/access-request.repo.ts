@@ -24,6 +24,17 @@ export class AccessRequestRepository {
     this.#db = database.db;
   }
 
+  /**
+   * Runs `read` on one snapshot of the tables: a request, its approvals and its certificate read
+   * one after another could straddle a revocation committed in between (seen on PostgreSQL).
+   */
+  snapshot<T>(read: (repo: AccessRequestRepository) => Promise<T>): Promise<T> {
+    return this.#db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((trx) => read(new AccessRequestRepository({ db: trx })));
+  }
+
   async insertRequest(trx: Executor, row: AccessRequestRow): Promise<void> {
     await trx.insertInto('access_requests').values(row).execute();
   }

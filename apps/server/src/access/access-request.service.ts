@@ -502,14 +502,16 @@ export class AccessService {
   async list(query: AccessRequestQuery): Promise<AccessRequest[]> {
     const statuses: AccessStatus[] | undefined =
       query.open === '1' ? ['pending', 'issued'] : query.status ? [query.status] : undefined;
-    const rows = await this.#repo.requests({
-      statuses,
-      host: query.host,
-      requester: query.requester,
-      ticket: query.ticket,
-      limit: query.limit,
+    return this.#repo.snapshot(async (repo) => {
+      const rows = await repo.requests({
+        statuses,
+        host: query.host,
+        requester: query.requester,
+        ticket: query.ticket,
+        limit: query.limit,
+      });
+      return this.#views(repo, rows);
     });
-    return this.#views(rows);
   }
 
   /**
@@ -610,16 +612,23 @@ export class AccessService {
   }
 
   async #viewOf(id: number): Promise<AccessRequest> {
-    const [view] = await this.#views([await this.#requireRow(id)]);
-    if (!view) throw new AppError('INTERNAL', `request ${id} has no view`);
-    return view;
+    return this.#repo.snapshot(async (repo) => {
+      const row = await repo.request(id);
+      if (!row) throw new AppError('ACCESS_REQUEST_NOT_FOUND', `there is no access request ${id}`);
+      const [view] = await this.#views(repo, [row]);
+      if (!view) throw new AppError('INTERNAL', `request ${id} has no view`);
+      return view;
+    });
   }
 
-  async #views(rows: readonly AccessRequestRow[]): Promise<AccessRequest[]> {
+  async #views(
+    repo: AccessRequestRepository,
+    rows: readonly AccessRequestRow[],
+  ): Promise<AccessRequest[]> {
     const ids = rows.map((r) => r.idx);
     const [approvals, certificates] = await Promise.all([
-      this.#repo.approvals(ids),
-      this.#repo.certificates(ids),
+      repo.approvals(ids),
+      repo.certificates(ids),
     ]);
     return rows.map((row) =>
       this.#view(row, approvals.get(row.idx) ?? [], certificates.get(row.idx)),
