@@ -71,11 +71,7 @@ async function handle(
       return refuse(response, new WitnessError('WITNESS_METHOD_NOT_ALLOWED', 'use POST'));
     }
     const body = await readBody(request);
-    if (body instanceof WitnessError) {
-      // The rest of the body is not read: the connection cannot carry another request.
-      response.setHeader('connection', 'close');
-      return refuse(response, body);
-    }
+    if (body instanceof WitnessError) return refuse(response, body);
     try {
       const cosignature = await witness.addCheckpoint(body);
       return reply(response, 200, cosignature);
@@ -143,8 +139,8 @@ function reply(
 }
 
 /**
- * The body, or WITNESS_TOO_LARGE once it passes {@link MAX_BODY_BYTES}: then reading stops, and
- * the answer closes the connection.
+ * The body, or WITNESS_TOO_LARGE once it passes {@link MAX_BODY_BYTES}. The rest of a body too
+ * large is read and dropped (see discardRest), so that the client gets to read the answer.
  */
 function readBody(request: IncomingMessage): Promise<Uint8Array | WitnessError> {
   const tooLarge = new WitnessError(
@@ -152,7 +148,10 @@ function readBody(request: IncomingMessage): Promise<Uint8Array | WitnessError> 
     `an add-checkpoint request is at most ${MAX_BODY_BYTES} bytes`,
   );
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
-  if (declared > MAX_BODY_BYTES) return Promise.resolve(tooLarge);
+  if (declared > MAX_BODY_BYTES) {
+    discardRest(request);
+    return Promise.resolve(tooLarge);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -160,7 +159,7 @@ function readBody(request: IncomingMessage): Promise<Uint8Array | WitnessError> 
       length += chunk.length;
       if (length > MAX_BODY_BYTES) {
         request.off('data', onData);
-        request.pause();
+        discardRest(request);
         resolve(tooLarge);
         return;
       }
@@ -178,4 +177,22 @@ function readBody(request: IncomingMessage): Promise<Uint8Array | WitnessError> 
     });
     request.once('error', reject);
   });
+}
+
+/** What a refused client may still send before the connection is cut. */
+const MAX_DISCARDED_BYTES = 16 * MAX_BODY_BYTES;
+
+/**
+ * Reads and drops the rest of a refused body. Closing a socket with unread data makes the kernel
+ * reset the connection, and the client may then lose the 413 before it reads it; past
+ * {@link MAX_DISCARDED_BYTES} (or the server's request timeout) the connection is cut all the
+ * same.
+ */
+function discardRest(request: IncomingMessage): void {
+  let discarded = 0;
+  request.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) request.destroy();
+  });
+  request.resume();
 }
