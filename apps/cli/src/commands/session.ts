@@ -121,8 +121,9 @@ export const SESSION_COMMANDS: Record<string, Command> = {
       const identity = (await readFile(identityPath, 'utf8').catch(() => ''))
         .split('\n')
         .map((line) => line.trim())
-        .find((line) => line.startsWith('AGE-SECRET-KEY-1'));
-      if (!identity) throw badInput(`${identityPath} holds no AGE-SECRET-KEY-1… line`);
+        .find((line) => line.startsWith('AGE-SECRET-KEY-'));
+      if (!identity)
+        throw badInput(`${identityPath} holds no age identity (a line AGE-SECRET-KEY-…)`);
       const response = await fetch(
         new URL(`/api/sessions/${segment(id)}/transcript`, connection.server),
         {

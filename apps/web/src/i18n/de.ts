@@ -1154,9 +1154,9 @@ export const de: Messages = {
     watchFailed: 'Die Live-Ansicht wurde geschlossen.',
     replayHeading: 'Aufzeichnung abspielen',
     replayIntro:
-      'Die Aufzeichnung ist mit age für die Aufsichtsgruppe versiegelt. Wähle deine age-Identität (AGE-SECRET-KEY-1…): Sie wird nur in diesem Browser gelesen und benutzt, nie gesendet.',
+      'Die Aufzeichnung ist mit age für die Aufsichtsgruppe versiegelt. Wähle deine age-Identität (AGE-SECRET-KEY-…): Sie wird nur in diesem Browser gelesen und benutzt, nie gesendet.',
     identityLabel: 'Deine age-Identität',
-    identityHint: 'Eine Datei mit einer Zeile AGE-SECRET-KEY-1…',
+    identityHint: 'Eine Datei mit einer Zeile AGE-SECRET-KEY-…',
     replay: 'Öffnen und abspielen',
     decrypting: 'Wird geöffnet …',
     replayFailed: (reason) => `Die Aufzeichnung ließ sich nicht öffnen: ${reason}`,

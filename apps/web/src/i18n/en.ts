@@ -1117,9 +1117,9 @@ export const en: Messages = {
     watchFailed: 'The live view was closed.',
     replayHeading: 'Replay the transcript',
     replayIntro:
-      'The transcript is sealed with age for the oversight group. Choose your age identity file (AGE-SECRET-KEY-1…): it is read and used only in this browser, never sent.',
+      'The transcript is sealed with age for the oversight group. Choose your age identity file (AGE-SECRET-KEY-…): it is read and used only in this browser, never sent.',
     identityLabel: 'Your age identity',
-    identityHint: 'A file with a line AGE-SECRET-KEY-1…',
+    identityHint: 'A file with a line AGE-SECRET-KEY-…',
     replay: 'Open and replay',
     decrypting: 'Opening…',
     replayFailed: (reason) => `The transcript could not be opened: ${reason}`,

@@ -13,8 +13,8 @@ export async function openTranscript(
   const identity = identityFile
     .split('\n')
     .map((line) => line.trim())
-    .find((line) => line.startsWith('AGE-SECRET-KEY-1'));
-  if (!identity) throw new Error('the file holds no AGE-SECRET-KEY-1… line');
+    .find((line) => line.startsWith('AGE-SECRET-KEY-'));
+  if (!identity) throw new Error('the file holds no age identity (a line AGE-SECRET-KEY-…)');
   const decrypter = new Decrypter();
   decrypter.addIdentity(identity);
   const records: TranscriptRecord[] = [];
