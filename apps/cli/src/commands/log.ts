@@ -11,8 +11,35 @@ import {
   type Command,
   type Values,
 } from '../cli.ts';
+import type { VerifyCommandArgs } from '../verify/command.ts';
 
 const DATA = { data: { type: 'string' } } as const;
+
+/** The options of `log verify`, which `verify` takes too. */
+export const LOG_VERIFY_OPTIONS = {
+  key: { type: 'string' },
+  previous: { type: 'string' },
+  cache: { type: 'string' },
+  witness: { type: 'string', multiple: true },
+  witnesses: { type: 'string', multiple: true },
+  'witness-quorum': { type: 'string' },
+} as const;
+
+/** What `log verify`'s options say, for `command` (`log verify` or `verify`). */
+export function logVerifyArgs(command: string, values: Values, url: string): VerifyCommandArgs {
+  if (optional(values, 'key') === undefined) {
+    throw usageError(`${command} needs --key VKEY (print it with \`allmende log key\`)`);
+  }
+  return {
+    url,
+    key: required(values, 'key'),
+    previous: optional(values, 'previous'),
+    cache: optional(values, 'cache'),
+    witnesses: repeated(values, 'witness'),
+    witnessFiles: repeated(values, 'witnesses'),
+    witnessQuorum: optional(values, 'witness-quorum'),
+  };
+}
 
 export const LOG_COMMANDS: Record<string, Command> = {
   'log key': {
@@ -64,29 +91,11 @@ export const LOG_COMMANDS: Record<string, Command> = {
       'log verify URL --key VKEY [--previous FILE] [--cache DIR] [--witness WKEY]… [--witnesses FILE] [--witness-quorum K]',
     summary:
       'check a log served per C2SP tlog-tiles; with witness keys, that K of them (default: all) cosigned its checkpoint',
-    options: {
-      key: { type: 'string' },
-      previous: { type: 'string' },
-      cache: { type: 'string' },
-      witness: { type: 'string', multiple: true },
-      witnesses: { type: 'string', multiple: true },
-      'witness-quorum': { type: 'string' },
-    },
+    options: LOG_VERIFY_OPTIONS,
     args: 1,
     async run(values, [url = '']) {
-      if (optional(values, 'key') === undefined) {
-        throw usageError('log verify needs --key VKEY (print it with `allmende log key`)');
-      }
       const { runVerifyCommand } = await import('../verify/command.ts');
-      return runVerifyCommand({
-        url,
-        key: required(values, 'key'),
-        previous: optional(values, 'previous'),
-        cache: optional(values, 'cache'),
-        witnesses: repeated(values, 'witness'),
-        witnessFiles: repeated(values, 'witnesses'),
-        witnessQuorum: optional(values, 'witness-quorum'),
-      });
+      return runVerifyCommand(logVerifyArgs('log verify', values, url));
     },
   },
 };

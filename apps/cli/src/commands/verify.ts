@@ -1,15 +1,7 @@
 import { ApiClient, normalizeServerUrl } from '../api-client.ts';
-import {
-  CliError,
-  JSON_OUTPUT,
-  flag,
-  optional,
-  repeated,
-  required,
-  usageError,
-  type Command,
-} from '../cli.ts';
+import { CliError, JSON_OUTPUT, flag, optional, usageError, type Command } from '../cli.ts';
 import { CredentialStore } from '../credentials.ts';
+import { LOG_VERIFY_OPTIONS, logVerifyArgs } from './log.ts';
 
 export const VERIFY_COMMANDS: Record<string, Command> = {
   verify: {
@@ -19,12 +11,7 @@ export const VERIFY_COMMANDS: Record<string, Command> = {
       'everything log verify checks, and a replay of every statement from the genesis against the rules in force at it; --follow keeps watching and raises the alarm on a violation or a fork',
     options: {
       ...JSON_OUTPUT,
-      key: { type: 'string' },
-      previous: { type: 'string' },
-      cache: { type: 'string' },
-      witness: { type: 'string', multiple: true },
-      witnesses: { type: 'string', multiple: true },
-      'witness-quorum': { type: 'string' },
+      ...LOG_VERIFY_OPTIONS,
       follow: { type: 'boolean' },
       interval: { type: 'string' },
       webhook: { type: 'string' },
@@ -33,9 +20,7 @@ export const VERIFY_COMMANDS: Record<string, Command> = {
     },
     args: 1,
     async run(values, [url = '']) {
-      if (optional(values, 'key') === undefined) {
-        throw usageError('verify needs --key VKEY (print it with `allmende log key`)');
-      }
+      const logArgs = logVerifyArgs('verify', values, url);
       const server = optional(values, 'server');
       if (server !== undefined && !flag(values, 'ticket')) {
         throw usageError('--server names where --ticket opens the alarm ticket');
@@ -44,13 +29,7 @@ export const VERIFY_COMMANDS: Record<string, Command> = {
       const { runRulesCommand } = await import('../verify/rules-command.ts');
       return runRulesCommand(
         {
-          url,
-          key: required(values, 'key'),
-          previous: optional(values, 'previous'),
-          cache: optional(values, 'cache'),
-          witnesses: repeated(values, 'witness'),
-          witnessFiles: repeated(values, 'witnesses'),
-          witnessQuorum: optional(values, 'witness-quorum'),
+          ...logArgs,
           json: flag(values, 'json'),
           follow: flag(values, 'follow'),
           interval: optional(values, 'interval'),
