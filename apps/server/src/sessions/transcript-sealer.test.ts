@@ -31,6 +31,17 @@ describe('TranscriptSealer', () => {
     expect(a.equals(b)).toBe(false);
     const share = (file: Buffer) => /-> X25519 (\S+)/.exec(file.toString('latin1'))?.[1];
     expect(share(a)).not.toBe(share(b));
+
+    // Headers made ahead between pieces are each used once, and so are those made on demand
+    // once they run out.
+    for (let turn = 0; turn < 200; turn++) await new Promise((r) => setImmediate(r));
+    const files = Array.from({ length: 100 }, () => Buffer.from(sealer.seal(Buffer.from('same'))));
+    expect(new Set(files.map(share)).size).toBe(100);
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(identity);
+    for (const file of [files[0]!, files[99]!]) {
+      expect(Buffer.from(await decrypter.decrypt(file)).toString()).toBe('same');
+    }
   });
 
   it('refuses a tampered piece', async () => {

@@ -15,23 +15,19 @@ const X25519_LABEL = 'age-encryption.org/v1/X25519';
 /** age spec, "Payload": the plaintext is cut into chunks of 64 KiB. */
 const CHUNK = 64 * 1024;
 const TAG = 16;
+/** Files prepared ahead: a keystroke's piece finds its header made. */
 const POOL_SIZE = 64;
-/** Shares made per turn of the event loop while the pool refills: a keystroke waits for one at most. */
-const REFILL_STEP = 1;
 
 /** A stanza of the age header: its arguments and its body. */
 type Stanza = { args: string[]; body: Uint8Array };
 
-/**
- * An age X25519 recipient (age spec, "The X25519 recipient type") wrapped with Node's native
- * X25519, HKDF and ChaCha20-Poly1305. Ephemeral shares are made ahead of time, a few at a time
- * between pieces, so that sealing a keystroke waits for none; each share wraps one file key.
- */
+/** Everything of one age file but its payload: a fresh file key, wrapped and used once. */
+type PreparedFile = { header: Buffer; nonce: Buffer; payloadKey: Buffer };
+
+/** An age X25519 recipient (age spec, "The X25519 recipient type") with Node's native crypto. */
 class X25519Recipient {
   readonly #publicKey: KeyObject;
   readonly #raw: Uint8Array;
-  readonly #shares: { share: Buffer; key: Buffer }[] = [];
-  #refilling = false;
 
   constructor(recipient: string) {
     const raw = parseAgeRecipient(recipient);
@@ -41,37 +37,20 @@ class X25519Recipient {
       key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') },
       format: 'jwk',
     });
-    this.#refill();
   }
 
+  /** Wraps a file key with a fresh ephemeral share. */
   wrapFileKey(fileKey: Uint8Array): Stanza {
-    const { share, key } = this.#shares.pop() ?? this.#share();
-    if (!this.#refilling) {
-      this.#refilling = true;
-      setImmediate(() => this.#refill());
-    }
-    // age spec: the wrap key is used once, so the nonce is all zeros.
-    const body = chacha20Poly1305(key, Buffer.alloc(12), fileKey);
-    return { args: ['X25519', base64NoPad(share)], body };
-  }
-
-  #refill(): void {
-    for (let i = 0; i < REFILL_STEP && this.#shares.length < POOL_SIZE; i++) {
-      this.#shares.push(this.#share());
-    }
-    if (this.#shares.length < POOL_SIZE) setImmediate(() => this.#refill());
-    else this.#refilling = false;
-  }
-
-  /** A fresh ephemeral share and the key it wraps a file key with. */
-  #share(): { share: Buffer; key: Buffer } {
     const ephemeral = generateKeyPairSync('x25519');
     const share = Buffer.from(ephemeral.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
     const secret = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: this.#publicKey });
     // The spec's check against low-order points: an all-zero shared secret is an error.
     if (secret.every((b) => b === 0)) throw new AppError('INTERNAL', 'X25519 gave a zero secret');
     const salt = Buffer.concat([share, this.#raw]);
-    return { share, key: Buffer.from(hkdfSync('sha256', secret, salt, X25519_LABEL, 32)) };
+    const key = Buffer.from(hkdfSync('sha256', secret, salt, X25519_LABEL, 32));
+    // age spec: the wrap key is used once, so the nonce is all zeros.
+    const body = chacha20Poly1305(key, Buffer.alloc(12), fileKey);
+    return { args: ['X25519', base64NoPad(share)], body };
   }
 }
 
@@ -88,6 +67,8 @@ class X25519Recipient {
 export class TranscriptSealer {
   readonly recipients: readonly string[];
   readonly #recipients: X25519Recipient[];
+  readonly #prepared: PreparedFile[] = [];
+  #refilling = false;
 
   /** @throws AppError SESSION_NO_RECIPIENTS when there is nobody to seal to. */
   constructor(recipients: readonly string[]) {
@@ -99,28 +80,13 @@ export class TranscriptSealer {
     }
     this.recipients = recipients;
     this.#recipients = recipients.map((r) => new X25519Recipient(r));
+    this.#refillSoon();
   }
 
   /** One age file of `plain` (age spec, "Header" and "Payload"). */
   seal(plain: Uint8Array): Uint8Array {
-    const fileKey = randomBytes(16);
-    const stanzas = this.#recipients.map((r) => r.wrapFileKey(fileKey));
-    const lines = ['age-encryption.org/v1\n'];
-    for (const stanza of stanzas) {
-      lines.push(`-> ${stanza.args.join(' ')}\n`);
-      // The body in lines of 64 columns (48 bytes); a full last line is followed by an empty one.
-      for (let i = 0; i < stanza.body.length; i += 48) {
-        lines.push(`${base64NoPad(stanza.body.subarray(i, i + 48))}\n`);
-      }
-      if (stanza.body.length % 48 === 0) lines.push('\n');
-    }
-    lines.push('---');
-    const headerNoMac = Buffer.from(lines.join(''), 'latin1');
-    const macKey = Buffer.from(hkdfSync('sha256', fileKey, Buffer.alloc(0), 'header', 32));
-    const mac = createHmac('sha256', macKey).update(headerNoMac).digest();
-    const header = Buffer.concat([headerNoMac, Buffer.from(` ${base64NoPad(mac)}\n`, 'latin1')]);
-    const nonce = randomBytes(16);
-    const payloadKey = Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
+    const { header, nonce, payloadKey } = this.#prepared.pop() ?? this.#prepare();
+    this.#refillSoon();
 
     // STREAM: chunk i has nonce i (11 bytes, big-endian) ‖ last flag; only the plaintext of an
     // empty file ends in an empty chunk.
@@ -142,6 +108,43 @@ export class TranscriptSealer {
       at += sealed.length;
     }
     return out;
+  }
+
+  /**
+   * Headers are made between pieces, one a turn of the event loop, so that sealing a keystroke
+   * costs one cipher call: the X25519 shares, HKDFs and MAC of its file are already done.
+   */
+  #refillSoon(): void {
+    if (this.#refilling || this.#prepared.length >= POOL_SIZE) return;
+    this.#refilling = true;
+    const step = () => {
+      this.#prepared.push(this.#prepare());
+      if (this.#prepared.length < POOL_SIZE) setImmediate(step).unref();
+      else this.#refilling = false;
+    };
+    setImmediate(step).unref();
+  }
+
+  /** The header of a new age file for the recipients, and the key and nonce of its payload. */
+  #prepare(): PreparedFile {
+    const fileKey = randomBytes(16);
+    const lines = ['age-encryption.org/v1\n'];
+    for (const stanza of this.#recipients.map((r) => r.wrapFileKey(fileKey))) {
+      lines.push(`-> ${stanza.args.join(' ')}\n`);
+      // The body in lines of 64 columns (48 bytes); a full last line is followed by an empty one.
+      for (let i = 0; i < stanza.body.length; i += 48) {
+        lines.push(`${base64NoPad(stanza.body.subarray(i, i + 48))}\n`);
+      }
+      if (stanza.body.length % 48 === 0) lines.push('\n');
+    }
+    lines.push('---');
+    const headerNoMac = Buffer.from(lines.join(''), 'latin1');
+    const macKey = Buffer.from(hkdfSync('sha256', fileKey, Buffer.alloc(0), 'header', 32));
+    const mac = createHmac('sha256', macKey).update(headerNoMac).digest();
+    const header = Buffer.concat([headerNoMac, Buffer.from(` ${base64NoPad(mac)}\n`, 'latin1')]);
+    const nonce = randomBytes(16);
+    const payloadKey = Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
+    return { header, nonce, payloadKey };
   }
 }
 
