@@ -52,6 +52,8 @@ export function agentFiles(dir: string) {
     ca: join(dir, 'ca.pub'),
     krl: join(dir, 'revoked.krl'),
     principals: join(dir, 'principals'),
+    /** Node's compile cache of root's recorder (bin/allmende-recorder.js). */
+    compileCache: join(dir, 'compile-cache'),
   };
 }
 

@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   MAX_ATTESTED_FILES,
@@ -51,6 +51,10 @@ export async function collectAttestation(
     const data = await readFile(path).catch(() => undefined);
     if (data !== undefined) digests.push({ kind, path, digest: sha256(data) });
   }
+  // The recorder's compile cache is code it runs: one digest over all its files.
+  const cache = await treeDigest(files.compileCache);
+  if (cache !== undefined)
+    digests.push({ kind: 'agent', path: `${files.compileCache}/`, digest: cache });
   return digests.slice(0, MAX_ATTESTED_FILES);
 }
 
@@ -95,6 +99,22 @@ export async function attest(dir: string): Promise<Extract<ServerMessage, { t: '
   } finally {
     channel.close();
   }
+}
+
+/** SHA-256 over the sorted lines `path NUL sha256(file) LF` of every file under `dir`. */
+async function treeDigest(dir: string): Promise<string | undefined> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  if (files.length === 0) return undefined;
+  const lines: string[] = [];
+  for (const path of files) {
+    const data = await readFile(path).catch(() => undefined);
+    if (data !== undefined) lines.push(`${relative(dir, path)}\0${sha256(data)}\n`);
+  }
+  return sha256(Buffer.from(lines.join('')));
 }
 
 async function filesIn(dir: string): Promise<string[]> {
