@@ -11,6 +11,7 @@ import { searchSpeedMigration } from './migrations/0007-search-speed.ts';
 import { witnessMigration } from './migrations/0008-witness.ts';
 import { accessMigration } from './migrations/0009-access.ts';
 import { sessionsMigration } from './migrations/0010-sessions.ts';
+import { searchTiersMigration } from './migrations/0012-search-tiers.ts';
 
 /**
  * Migrations run on every start, in name order, on SQLite and PostgreSQL alike. Never edit one
@@ -62,5 +63,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('ticket_items_search_visibility').execute();
       },
     },
+    '0012-search-tiers': searchTiersMigration(dialect),
   };
 }

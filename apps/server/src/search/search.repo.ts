@@ -57,15 +57,19 @@ export class SearchRepository {
 
   async pages(query: string, limit: number): Promise<PageHit[]> {
     if (this.#dialect === 'postgres') {
-      const { rows } = await sql<PageRow>`
-        WITH top AS (
-          SELECT s.path, ts_rank(s.vector, websearch_to_tsquery('simple', ${query})) AS score
-          FROM search_pages s WHERE s.vector @@ websearch_to_tsquery('simple', ${query})
-          ORDER BY score DESC, s.path LIMIT ${limit}
-        )
-        SELECT p.path, p.title, top.score::float8 AS score
-        FROM top JOIN wiki_pages p ON p.path = top.path ORDER BY top.score DESC, p.path`.execute(
-        this.#db,
+      const rows = await tiered(
+        { table: sql`search_pages`, columns: sql`t.path`, order: sql`path`, visible: sql`true` },
+        query,
+        limit,
+        async (top) => {
+          const { rows } = await sql<PageRow>`
+            WITH top AS (${top})
+            SELECT p.path, p.title, top.score::float8 AS score
+            FROM top JOIN wiki_pages p ON p.path = top.path ORDER BY top.score DESC, p.path`.execute(
+            this.#db,
+          );
+          return rows;
+        },
       );
       return rows.map((row) => ({ path: row.path, title: row.title, rank: row.score }));
     }
@@ -86,18 +90,21 @@ export class SearchRepository {
   /** Tickets whose title or text match, among those `access` may see. */
   async tickets(query: string, access: PrivateAccess, limit: number): Promise<TicketHit[]> {
     if (this.#dialect === 'postgres') {
-      const { rows } = await sql<TicketRow>`
-        WITH top AS (
-          SELECT t.id, ts_rank(t.vector, websearch_to_tsquery('simple', ${query})) AS score
-          FROM search_tickets t
-          WHERE t.vector @@ websearch_to_tsquery('simple', ${query})
-            AND (t.private = 0 OR ${allowed(access)})
-          ORDER BY score DESC, t.id DESC LIMIT ${limit}
-        )
-        SELECT t.id, t.title, t.requester, t.service, t.private, top.score::float8 AS score
-        FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score DESC, t.id DESC`.execute(
-        this.#db,
-      );
+      const ranking = {
+        table: sql`search_tickets`,
+        columns: sql`t.id`,
+        order: sql`id DESC`,
+        visible: sql`(t.private = 0 OR ${allowed(access)})`,
+      };
+      const rows = await tiered(ranking, query, limit, async (top) => {
+        const { rows } = await sql<TicketRow>`
+          WITH top AS (${top})
+          SELECT t.id, t.title, t.requester, t.service, t.private, top.score::float8 AS score
+          FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score DESC, t.id DESC`.execute(
+          this.#db,
+        );
+        return rows;
+      });
       return rows.map(toTicketHit);
     }
     const match = ftsQuery(query);
@@ -124,19 +131,21 @@ export class SearchRepository {
    */
   async comments(query: string, access: PrivateAccess, limit: number): Promise<TicketHit[]> {
     if (this.#dialect === 'postgres') {
-      const { rows } = await sql<TicketRow>`
-        WITH top AS (
-          SELECT t.id AS item, t.ticket_id,
-            ts_rank(t.vector, websearch_to_tsquery('simple', ${query})) AS score
-          FROM search_comments t
-          WHERE t.vector @@ websearch_to_tsquery('simple', ${query})
-            AND (t.ticket_private = 0 OR ${allowed(access)}) AND (t.private = 0 OR ${allowed(access)})
-          ORDER BY score DESC, t.id DESC LIMIT ${limit}
-        )
-        SELECT t.id, top.item, t.title, t.requester, t.service, t.private,
-          top.score::float8 AS score
-        FROM top JOIN tickets t ON t.id = top.ticket_id
-        ORDER BY top.score DESC, top.item DESC`.execute(this.#db);
+      const ranking = {
+        table: sql`search_comments`,
+        columns: sql`t.id AS item, t.ticket_id`,
+        order: sql`item DESC`,
+        visible: sql`(t.ticket_private = 0 OR ${allowed(access)}) AND (t.private = 0 OR ${allowed(access)})`,
+      };
+      const rows = await tiered(ranking, query, limit, async (top) => {
+        const { rows } = await sql<TicketRow>`
+          WITH top AS (${top})
+          SELECT t.id, top.item, t.title, t.requester, t.service, t.private,
+            top.score::float8 AS score
+          FROM top JOIN tickets t ON t.id = top.ticket_id
+          ORDER BY top.score DESC, top.item DESC`.execute(this.#db);
+        return rows;
+      });
       return rows.map(toTicketHit);
     }
     const match = ftsQuery(query);
@@ -234,6 +243,68 @@ export class SearchRepository {
  */
 function each(values: readonly (string | number)[]): RawBuilder<unknown> {
   return sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
+}
+
+/**
+ * A PostgreSQL search table to rank: `columns` of its rows (alias `t`), the order among rows of
+ * equal rank by the names they are selected as, and which rows the viewer may see.
+ */
+type Ranking = {
+  table: RawBuilder<unknown>;
+  columns: RawBuilder<unknown>;
+  order: RawBuilder<unknown>;
+  visible: RawBuilder<unknown>;
+};
+
+/**
+ * PostgreSQL: the best `limit` visible matches of `query` with their `score` (ts_rank), as the
+ * query for `select` to read as `top`. Ranking every match reads every match's vector, thousands
+ * for a common word. For a query of one word it ranks first the rows of the highest tiers
+ * (0012-search-tiers: a title hit; then also three occurrences; then also two), each of which
+ * outranks every row below it, so that when a tier holds `limit` rows the viewer may see, its
+ * best are the best of all. Below the last tier every match has the same rank (one occurrence
+ * in the text), so the rest are the first visible matches in the order of equal ranks: those
+ * and the last tier, ranked together, are the best of all. The same rows, in the same order, as
+ * ranking every match; a few hundred vectors read instead of thousands.
+ *
+ * Whether the query is one plain lexeme the database decides (else no tier matches and the rest
+ * is every match, still right); the word count here only spares queries of several words the
+ * tiers' round trips.
+ */
+async function tiered<R>(
+  ranking: Ranking,
+  query: string,
+  limit: number,
+  select: (top: RawBuilder<unknown>) => Promise<R[]>,
+): Promise<R[]> {
+  const { table, columns, order, visible } = ranking;
+  const tsquery = sql`websearch_to_tsquery('simple', ${query})`;
+  const ranked = (matches: RawBuilder<unknown>) =>
+    sql`SELECT ${columns}, ts_rank(t.vector, ${tsquery}) AS score FROM ${table} t
+        WHERE ${matches} AND ${visible}`;
+  const tier = (tiers: string) =>
+    sql`search_tiers(t.vector) @@ search_tier_query(${tsquery}, ${tiers})`;
+  if (query.match(/[\p{L}\p{N}]+/gu)?.length !== 1) {
+    return select(
+      sql`${ranked(sql`t.vector @@ ${tsquery}`)} ORDER BY score DESC, ${order} LIMIT ${limit}`,
+    );
+  }
+  for (const tiers of ['t', 't3', 't32']) {
+    const rows = await select(
+      sql`${ranked(tier(tiers))} ORDER BY score DESC, ${order} LIMIT ${limit}`,
+    );
+    if (rows.length === limit) return rows;
+  }
+  // One lexeme: the last tier and the first matches in the order of equal ranks. Not one (a
+  // query the word count took for one word, such as `-word`): every match, ranked.
+  const one = sql`search_tier_query(${tsquery}, 't') IS NOT NULL`;
+  const matches = sql`t.vector @@ ${tsquery}`;
+  return select(sql`
+    SELECT * FROM (
+      (${ranked(tier('t32'))})
+      UNION (${ranked(sql`${matches} AND ${one}`)} ORDER BY ${order} LIMIT ${limit})
+      UNION (${ranked(sql`${matches} AND NOT ${one}`)} ORDER BY score DESC, ${order} LIMIT ${limit})
+    ) AS t ORDER BY score DESC, ${order} LIMIT ${limit}`);
 }
 
 type Ranked = { ranked: number };
