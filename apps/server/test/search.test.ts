@@ -201,6 +201,40 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
     expect(await first('voleswarm', bo)).toEqual([`#${board.id}`]);
   });
 
+  it('ranks title hits, then more occurrences, then the newest, at any limit', async () => {
+    // PostgreSQL ranks a word's title hits first, then adds those with three occurrences, then
+    // two, then the newest of the rest (0012-search-tiers): each limit below ends in another
+    // of these steps, and each must give the first rows of the one ranking. Texts are of equal
+    // length, so that SQLite's bm25 ranks them alike.
+    const made = async (title: string, body: string, more: Record<string, unknown> = {}) =>
+      (await open(eve, { title, body, ...more })).id;
+    const title = await made('Otterpine relay', 'one two three four');
+    const once = [await made('First', 'otterpine two three four')];
+    const thrice = await made('Second', 'otterpine otterpine otterpine four');
+    once.push(await made('Third', 'one otterpine three four'));
+    const twice = await made('Fourth', 'otterpine two otterpine four');
+    once.push(await made('Fifth', 'one two three otterpine'));
+    const hidden = await made('Otterpine leak', 'one two three four', {
+      service: 'mail',
+      private: true,
+    });
+    const ranked = (as?: TestMember) =>
+      [hidden, title, thrice, twice, ...[...once].reverse()]
+        .filter((id) => as !== undefined || id !== hidden)
+        .map((id) => `#${id}`);
+    for (const as of [undefined, bo]) {
+      const best = ranked(as);
+      for (let limit = 1; limit <= best.length; limit++) {
+        const reply = await call('GET', `/api/search?q=otterpine&limit=${limit}`, undefined, as);
+        expect(where(SearchResults.parse(reply.body).results), `${as?.handle} ${limit}`).toEqual(
+          best.slice(0, limit),
+        );
+      }
+    }
+    // A phrase is not one word: every match is ranked.
+    expect(where(await search('"otterpine relay"'))).toEqual([`#${title}`]);
+  });
+
   it('makes snippets for the hits asked for only', async () => {
     // One ID once reached FTS5 as a real number, which it ignored: every match got a snippet.
     const asked = await open(eve, { title: 'Wombatique', body: 'The wombatique relay.' });
