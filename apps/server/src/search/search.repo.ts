@@ -41,7 +41,8 @@ const SNIPPET_TOKENS = 16;
 
 /**
  * The search queries, one pair per dialect, in two steps: ranking, which reads only what ranking
- * needs (0007-search-speed; on SQLite privacy is applied to the best matches, see `deepening`),
+ * needs (0007-search-speed; on SQLite privacy is applied to the best matches, see `deepening`;
+ * on PostgreSQL a word's best tiers are ranked first, see `tiered`),
  * and snippets, made afterwards for the few hits that are shown. SQLite ranks with bm25 (smaller
  * is better, so the rank is its negation), PostgreSQL with ts_rank; either way a larger rank is a
  * better hit, and the title weighs more than the text.
@@ -282,12 +283,11 @@ async function tiered<R>(
   const ranked = (matches: RawBuilder<unknown>) =>
     sql`SELECT ${columns}, ts_rank(t.vector, ${tsquery}) AS score FROM ${table} t
         WHERE ${matches} AND ${visible}`;
+  const matches = sql`t.vector @@ ${tsquery}`;
   const tier = (tiers: string) =>
     sql`search_tiers(t.vector) @@ search_tier_query(${tsquery}, ${tiers})`;
-  if (query.match(/[\p{L}\p{N}]+/gu)?.length !== 1) {
-    return select(
-      sql`${ranked(sql`t.vector @@ ${tsquery}`)} ORDER BY score DESC, ${order} LIMIT ${limit}`,
-    );
+  if (query.match(WORDS)?.length !== 1) {
+    return select(sql`${ranked(matches)} ORDER BY score DESC, ${order} LIMIT ${limit}`);
   }
   for (const tiers of ['t', 't3', 't32']) {
     const rows = await select(
@@ -298,7 +298,6 @@ async function tiered<R>(
   // One lexeme: the last tier and the first matches in the order of equal ranks. Not one (a
   // query the word count took for one word, such as `-word`): every match, ranked.
   const one = sql`search_tier_query(${tsquery}, 't') IS NOT NULL`;
-  const matches = sql`t.vector @@ ${tsquery}`;
   return select(sql`
     SELECT * FROM (
       (${ranked(tier('t32'))})
@@ -349,12 +348,15 @@ function allowed(access: PrivateAccess): RawBuilder<unknown> {
   return terms.length === 0 ? sql`1 = 0` : sql`(${sql.join(terms, sql` OR `)})`;
 }
 
+/** What counts as a word of a query. */
+const WORDS = /[\p{L}\p{N}]+/gu;
+
 /**
  * The words of a query as an FTS5 expression: each word quoted, all of them required. Quoting
  * keeps FTS5's own syntax (NEAR, column filters, `*`) out of the user's reach.
  */
 function ftsQuery(query: string): string | undefined {
-  const words = query.match(/[\p{L}\p{N}]+/gu);
+  const words = query.match(WORDS);
   if (!words) return undefined;
   return words.map((word) => `"${word}"`).join(' ');
 }
