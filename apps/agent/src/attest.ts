@@ -114,7 +114,7 @@ async function treeDigest(dir: string): Promise<string | undefined> {
     const data = await readFile(path).catch(() => undefined);
     if (data !== undefined) lines.push(`${relative(dir, path)}\0${sha256(data)}\n`);
   }
-  return sha256(Buffer.from(lines.join('')));
+  return sha256(lines.join(''));
 }
 
 async function filesIn(dir: string): Promise<string[]> {
