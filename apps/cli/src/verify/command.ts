@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ProgressBar, formatCount } from './progress-bar.ts';
 import { VerifyError, type VerifyErrorCode } from './verify-error.ts';
-import { verifyLog, type VerifyReport } from './verify-log.ts';
+import { verifyLog, type VerifyOptions, type VerifyReport } from './verify-log.ts';
 
 export type VerifyCommandArgs = {
   url: string;
@@ -42,21 +42,9 @@ export async function runVerifyCommand(
   io: CommandIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const { stdout, stderr } = io;
-  let previous: string | undefined;
-  if (args.previous !== undefined) {
-    try {
-      previous = await readFile(args.previous, 'utf8');
-    } catch (error) {
-      stderr.write(
-        `allmende log verify: cannot read --previous ${args.previous}: ${(error as Error).message}\n`,
-      );
-      return 2;
-    }
-  }
-  let witnesses: string[];
-  let quorum: number | undefined;
+  let inputs: VerifyInputs;
   try {
-    ({ witnesses, quorum } = await readWitnessArgs(args));
+    inputs = await readVerifyInputs(args);
   } catch (error) {
     stderr.write(`allmende log verify: ${(error as Error).message}\n`);
     return 2;
@@ -65,12 +53,7 @@ export async function runVerifyCommand(
   let report: VerifyReport;
   try {
     report = await verifyLog({
-      url: args.url,
-      verifierKey: args.key,
-      previous,
-      witnesses,
-      witnessQuorum: quorum,
-      cacheDir: args.cache,
+      ...inputs,
       fetch: io.fetch,
       progress: bar && ((done, total) => bar.update(done, total)),
     });
@@ -134,14 +117,29 @@ function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
+/** What `log verify` and `verify` read from their common arguments, for verifyLog. */
+export type VerifyInputs = Pick<
+  VerifyOptions,
+  'url' | 'verifierKey' | 'previous' | 'witnesses' | 'witnessQuorum' | 'cacheDir'
+>;
+
 /**
- * The witness keys of --witness and --witnesses FILE (one key a line; blank lines and lines
- * beginning with # are skipped), and the quorum; checked by verifyLog.
+ * The arguments of a log verification, with the files they name read: the --previous
+ * checkpoint, and the witness keys of --witness and --witnesses FILE (one key a line; blank lines
+ * and lines beginning with # are skipped), and the quorum; the keys are checked by verifyLog.
  * @throws Error for a file that cannot be read or a quorum that is no number.
  */
-export async function readWitnessArgs(
-  args: VerifyCommandArgs,
-): Promise<{ witnesses: string[]; quorum: number | undefined }> {
+export async function readVerifyInputs(args: VerifyCommandArgs): Promise<VerifyInputs> {
+  let previous: string | undefined;
+  if (args.previous !== undefined) {
+    try {
+      previous = await readFile(args.previous, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read --previous ${args.previous}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
   const witnesses = [...(args.witnesses ?? [])];
   for (const file of args.witnessFiles ?? []) {
     let text: string;
@@ -157,9 +155,19 @@ export async function readWitnessArgs(
       if (trimmed !== '' && !trimmed.startsWith('#')) witnesses.push(trimmed);
     }
   }
-  if (args.witnessQuorum === undefined) return { witnesses, quorum: undefined };
-  if (!/^(0|[1-9][0-9]{0,3})$/.test(args.witnessQuorum)) {
-    throw new Error(`invalid --witness-quorum ${args.witnessQuorum}: expected a whole number`);
+  let witnessQuorum: number | undefined;
+  if (args.witnessQuorum !== undefined) {
+    if (!/^(0|[1-9][0-9]{0,3})$/.test(args.witnessQuorum)) {
+      throw new Error(`invalid --witness-quorum ${args.witnessQuorum}: expected a whole number`);
+    }
+    witnessQuorum = Number(args.witnessQuorum);
   }
-  return { witnesses, quorum: Number(args.witnessQuorum) };
+  return {
+    url: args.url,
+    verifierKey: args.key,
+    previous,
+    witnesses,
+    witnessQuorum,
+    cacheDir: args.cache,
+  };
 }

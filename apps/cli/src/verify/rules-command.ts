@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { parseVerifierKey } from '@allmende/tlog';
 import type { ApiClient } from '../api-client.ts';
 import { shown } from '../cli.ts';
@@ -6,7 +5,7 @@ import { openAlarmTicket, sendWebhook, type Alarm, type AlarmKind } from './alar
 import {
   EXIT_CODES,
   formatReport,
-  readWitnessArgs,
+  readVerifyInputs,
   type CommandIo,
   type VerifyCommandArgs,
 } from './command.ts';
@@ -350,17 +349,7 @@ function writeLine(io: CommandIo, value: object): void {
 }
 
 async function readInputs(args: RulesCommandArgs, io: RulesCommandIo): Promise<Inputs> {
-  let previous: string | undefined;
-  if (args.previous !== undefined) {
-    try {
-      previous = await readFile(args.previous, 'utf8');
-    } catch (error) {
-      throw new Error(`cannot read --previous ${args.previous}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
-  const { witnesses, quorum } = await readWitnessArgs(args);
+  const verify = await readVerifyInputs(args);
   let origin: string;
   try {
     origin = parseVerifierKey(args.key.trim()).name;
@@ -398,12 +387,7 @@ async function readInputs(args: RulesCommandArgs, io: RulesCommandIo): Promise<I
     }
   }
   return {
-    url: args.url,
-    verifierKey: args.key,
-    previous,
-    witnesses,
-    witnessQuorum: quorum,
-    cacheDir: args.cache,
+    ...verify,
     fetch: io.fetch,
     origin,
     intervalMs,
