@@ -1,11 +1,14 @@
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AccessRequest, SessionList } from '@allmende/protocol';
+import { openTranscript } from '@allmende/protocol/open-transcript';
+import { generateX25519Identity } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, request } from '../../server/test/api.ts';
 import { DIALECTS, eventually } from '../../server/test/harness.ts';
 import { readAgentConfig } from '../src/agent-dir.ts';
 import { refreshKrl } from '../src/enroll.ts';
-import { Terminal, openTranscript, ssh, textOf } from './support/e2e.ts';
+import { allmende, Terminal, ssh, textOf } from './support/e2e.ts';
 import {
   HOST,
   openGuardedCooperative,
@@ -111,6 +114,32 @@ describe.each(DIALECTS)('a privileged action from request to revocation, on %s',
     const records = await openTranscript(new Uint8Array(await sealed.arrayBuffer()), coop.identity);
     expect(textOf(records, 'input')).toContain('echo queue-$((6*7))');
     expect(textOf(records, 'output')).toContain('queue-42');
+
+    // ada replays it from the command line with her identity file; cem's file opens nothing.
+    const identityFile = join(coop.dir, 'ada-age.txt');
+    await writeFile(identityFile, `# ada's age identity\n${coop.identity}\n`, { mode: 0o600 });
+    const config = join(coop.dir, 'ada-cli');
+    const login = await allmende(
+      config,
+      'login',
+      server.url,
+      '--handle',
+      'ada',
+      '--key',
+      coop.key('ada').path,
+    );
+    expect(login.code, login.stderr).toBe(0);
+    const replay = (...args: string[]) =>
+      allmende(config, 'session', 'replay', shell.id, '--identity', ...args);
+    const printed = await replay(identityFile);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain('queue-42');
+    expect((await replay(identityFile, '--input')).stdout).toContain('echo queue-$((6*7))\r');
+    const strangerFile = join(coop.dir, 'stranger-age.txt');
+    await writeFile(strangerFile, `${await generateX25519Identity()}\n`);
+    const refused = await replay(strangerFile);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/does not open with this identity/);
   });
 
   it('ends the live session when bo withdraws, and sshd refuses the certificate once the host has the KRL', async () => {

@@ -14,6 +14,7 @@ import {
   type StatementOf,
   type StatementType,
 } from '@allmende/protocol';
+import { openTranscript } from '@allmende/protocol/open-transcript';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
@@ -41,14 +42,7 @@ import { TestSessionAuthority } from '../../../test/support/session-authority.ts
 import { readAgentConfig } from '../src/agent-dir.ts';
 import { attest } from '../src/attest.ts';
 import { RECORDER_SCRIPT, enroll, refreshKrl } from '../src/enroll.ts';
-import {
-  OPEN_POLICY,
-  Terminal,
-  openTranscript,
-  ssh,
-  startCaServer,
-  textOf,
-} from './support/e2e.ts';
+import { OPEN_POLICY, Terminal, ssh, startCaServer, textOf } from './support/e2e.ts';
 
 const run = promisify(execFile);
 

@@ -1,9 +1,10 @@
 import { SessionList, type TranscriptRecord } from '@allmende/protocol';
+import { openTranscript } from '@allmende/protocol/open-transcript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { request } from '../../server/test/api.ts';
 import { DIALECTS, eventually } from '../../server/test/harness.ts';
-import { Terminal, openTranscript } from './support/e2e.ts';
+import { Terminal } from './support/e2e.ts';
 import { openGuardedCooperative, type GuardedCooperative } from './support/guarded-cooperative.ts';
 
 // A policy that wants an observer present before and during a session, against the real parts:

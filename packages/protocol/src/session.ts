@@ -205,8 +205,36 @@ export function decodeRecords(bytes: Uint8Array): TranscriptRecord[] {
 }
 
 /**
- * A sealed transcript as the server hands it out: its pieces, each an age file, each preceded
- * by its length (uint32 BE). The SHA-256 of these bytes is the transcript digest in
+ * How a transcript is sealed (format 2). The server draws a transcript key for each session.
+ * The first piece is an age file to the oversight group's recipients; its plaintext is
+ * TRANSCRIPT_V2, the transcript key (TRANSCRIPT_KEY_BYTES) and the piece's records. Every later
+ * piece is a segment: a random nonce (SEGMENT_NONCE_BYTES) ‖ ChaCha20-Poly1305 of its records
+ * under the transcript key, with the piece's index (uint32 BE) as associated data, so a piece
+ * moved, dropped from the middle or taken from another session does not open.
+ *
+ * One age header per session instead of one per piece: a header costs two X25519 operations per
+ * recipient, most of the server's work for a keystroke (bench/README.md). Random 96-bit nonces
+ * under one key are safe far beyond 2^32 pieces, which no session reaches.
+ *
+ * Format 1, where every piece was an age file, is recognised by its first piece, which does not
+ * begin with TRANSCRIPT_V2, and still opens.
+ */
+export const TRANSCRIPT_V2 = 'allmende.org/transcript/v2\n';
+export const TRANSCRIPT_KEY_BYTES = 32;
+export const SEGMENT_NONCE_BYTES = 12;
+/** The associated data of piece `index`: the index as uint32 BE. */
+export function segmentAad(index: number): Uint8Array {
+  if (!Number.isInteger(index) || index < 1 || index > 0xffffffff) {
+    throw new Error(`no transcript segment has the index ${index}`);
+  }
+  const aad = new Uint8Array(4);
+  new DataView(aad.buffer).setUint32(0, index);
+  return aad;
+}
+
+/**
+ * A sealed transcript as the server hands it out: its pieces (above), each preceded by its
+ * length (uint32 BE). The SHA-256 of these bytes is the transcript digest in
  * `session.ended`; the SHA-256 of the pieces that one `session.chunk` covers, framed the same
  * way, is that chunk's sealed digest.
  */

@@ -1,14 +1,9 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  DEFAULT_POLICY,
-  decodeRecords,
-  splitSealedPieces,
-  type TranscriptRecord,
-} from '@allmende/protocol';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_POLICY, type TranscriptRecord } from '@allmende/protocol';
 import pty from '@lydell/node-pty';
-import { Decrypter } from 'age-encryption';
 import type { KeyPair, Sshd } from '../../../../test/support/openssh.ts';
 
 /** What the test CA's requests allow: the public policy, so no observer unless a test asks. */
@@ -52,6 +47,23 @@ export function ssh(
         resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
     child.stdin?.end(input ?? '');
+  });
+}
+
+const CLI = fileURLToPath(new URL('../../../cli/bin/allmende.js', import.meta.url));
+
+/** The `allmende` command line as a member runs it, with the logins kept in `configDir`. */
+export function allmende(configDir: string, ...args: string[]): Promise<SshResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ALLMENDE_CONFIG_DIR: configDir };
+  delete env.SSH_AUTH_SOCK;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { encoding: 'utf8', env, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -120,20 +132,6 @@ export async function startCaServer(caKey: string, krl: () => Uint8Array) {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
-}
-
-/** Opens a sealed transcript with an age identity, as an oversight member would. */
-export async function openTranscript(
-  sealed: Uint8Array,
-  identity: string,
-): Promise<TranscriptRecord[]> {
-  const decrypter = new Decrypter();
-  decrypter.addIdentity(identity);
-  const records: TranscriptRecord[] = [];
-  for (const piece of splitSealedPieces(sealed)) {
-    records.push(...decodeRecords(await decrypter.decrypt(piece)));
-  }
-  return records;
 }
 
 export function textOf(records: readonly TranscriptRecord[], kind: 'input' | 'output'): string {

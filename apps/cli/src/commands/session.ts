@@ -1,13 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import {
-  decodeRecords,
-  SessionInfo,
-  SessionList,
-  splitSealedPieces,
-  WatchMessage,
-  type TranscriptRecord,
-} from '@allmende/protocol';
-import { Decrypter } from 'age-encryption';
+import { SessionInfo, SessionList, WatchMessage, type TranscriptRecord } from '@allmende/protocol';
+import { ageIdentityIn, openTranscript } from '@allmende/protocol/open-transcript';
 import WebSocket from 'ws';
 import { segment } from '../api-client.ts';
 import {
@@ -118,10 +111,7 @@ export const SESSION_COMMANDS: Record<string, Command> = {
       const connection = await connect(values);
       const { token } = requireLogin(connection);
       const identityPath = required(values, 'identity');
-      const identity = (await readFile(identityPath, 'utf8').catch(() => ''))
-        .split('\n')
-        .map((line) => line.trim())
-        .find((line) => line.startsWith('AGE-SECRET-KEY-'));
+      const identity = ageIdentityIn(await readFile(identityPath, 'utf8').catch(() => ''));
       if (!identity)
         throw badInput(`${identityPath} holds no age identity (a line AGE-SECRET-KEY-…)`);
       const response = await fetch(
@@ -142,13 +132,9 @@ export const SESSION_COMMANDS: Record<string, Command> = {
       const sealed = new Uint8Array(await response.arrayBuffer());
       if (sealed.length > MAX_TRANSCRIPT_BYTES)
         throw new CliError('CLI_BAD_REPLY', 'the transcript is too large');
-      const decrypter = new Decrypter();
-      decrypter.addIdentity(identity);
-      const records: TranscriptRecord[] = [];
+      let records: TranscriptRecord[];
       try {
-        for (const piece of splitSealedPieces(sealed)) {
-          records.push(...decodeRecords(await decrypter.decrypt(piece)));
-        }
+        records = await openTranscript(sealed, identity);
       } catch (error) {
         throw new CliError(
           'CLI_BAD_REPLY',

@@ -64,7 +64,7 @@ const BACKLOG_LOW = 1024 * 1024;
 const REPLAY_BYTES = 256 * 1024;
 
 /**
- * One session while it runs: the records the recorder sends, sealed into pieces (age) and
+ * One session while it runs: the records the recorder sends, sealed into pieces and
  * stored before any input is acknowledged (write-ahead), `session.chunk` statements over the
  * pieces, the observers who watch it, and its end. All writes of a session run one after the
  * other, so its pieces, chunks and end reach the database and the log in order.
@@ -434,7 +434,8 @@ export class LiveSession {
         if (r.kind === 'input') input += r.data.length;
         else if (r.kind === 'output' || r.kind === 'error') output += r.data.length;
       }
-      pieces.push({ plain, sealed: this.#options.sealer.seal(plain), input, output });
+      const sealed = this.#options.sealer.seal(plain, first + pieces.length);
+      pieces.push({ plain, sealed, input, output });
       group = [];
       groupBytes = 0;
     };

@@ -59,7 +59,7 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService, au
     {
       schema: {
         summary:
-          'The sealed transcript (members): age files, each preceded by its length (uint32 BE); opened with an oversight identity',
+          'The sealed transcript (members): its pieces, each preceded by its length (uint32 BE); the first is an age file to the oversight group holding the key of the rest',
         tags,
         params: Params,
         response: { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
@@ -71,7 +71,10 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService, au
       // Bytes, not JSON: the reply type of the JSON routes does not apply.
       return (reply as FastifyReply)
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', `attachment; filename="session-${request.params.id}.age"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="session-${request.params.id}.transcript"`,
+        )
         .send(Buffer.from(bytes));
     },
   );

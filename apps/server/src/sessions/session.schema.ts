@@ -28,6 +28,6 @@ export type SessionTables = {
     ended_idx: number | null;
     transcript_digest: string | null;
   };
-  /** Each piece is one age file of transcript records. */
+  /** A sealed piece of a transcript: the first an age file, the rest segments (protocol session.ts). */
   session_pieces: { session_id: string; seq: number; sealed: Uint8Array };
 };

@@ -6,23 +6,25 @@ import {
   generateKeyPairSync,
   hkdfSync,
   randomBytes,
+  randomFillSync,
   type KeyObject,
 } from 'node:crypto';
-import { parseAgeRecipient } from '@allmende/protocol';
+import {
+  parseAgeRecipient,
+  SEGMENT_NONCE_BYTES,
+  segmentAad,
+  TRANSCRIPT_KEY_BYTES,
+  TRANSCRIPT_V2,
+} from '@allmende/protocol';
 import { AppError } from '../errors.ts';
 
 const X25519_LABEL = 'age-encryption.org/v1/X25519';
 /** age spec, "Payload": the plaintext is cut into chunks of 64 KiB. */
 const CHUNK = 64 * 1024;
 const TAG = 16;
-/** Files prepared ahead: a keystroke's piece finds its header made. */
-const POOL_SIZE = 64;
 
 /** A stanza of the age header: its arguments and its body. */
 type Stanza = { args: string[]; body: Uint8Array };
-
-/** Everything of one age file but its payload: a fresh file key, wrapped and used once. */
-type PreparedFile = { header: Buffer; nonce: Buffer; payloadKey: Buffer };
 
 /** An age X25519 recipient (age spec, "The X25519 recipient type") with Node's native crypto. */
 class X25519Recipient {
@@ -55,20 +57,19 @@ class X25519Recipient {
 }
 
 /**
- * Seals pieces of a transcript for a fixed set of age recipients (the oversight group when the
- * session began): each piece is one standard age file (age-encryption.org/v1), readable with
- * any of their identities by the age CLI or the `age-encryption` package.
+ * Seals a session's transcript for a fixed set of age recipients (the oversight group when the
+ * session began), in the format described in @allmende/protocol (session.ts): the first piece
+ * is a standard age file (age-encryption.org/v1) holding a fresh transcript key, every later
+ * piece one ChaCha20-Poly1305 call under that key — a keystroke costs one cipher call.
  *
- * It is written here with Node's native crypto, synchronously, rather than with
- * `age-encryption`'s Encrypter, whose ChaCha20-Poly1305 runs in JavaScript through web streams
- * and whose HKDF and HMAC wait for WebCrypto: that was most of a keystroke's sealing time and
- * held output to a few MB/s (bench/README.md).
+ * It is written with Node's native crypto, synchronously, rather than with `age-encryption`'s
+ * Encrypter, whose ChaCha20-Poly1305 runs in JavaScript through web streams and whose HKDF and
+ * HMAC wait for WebCrypto (bench/README.md).
  */
 export class TranscriptSealer {
   readonly recipients: readonly string[];
   readonly #recipients: X25519Recipient[];
-  readonly #prepared: PreparedFile[] = [];
-  #refilling = false;
+  readonly #key = randomBytes(TRANSCRIPT_KEY_BYTES);
 
   /** @throws AppError SESSION_NO_RECIPIENTS when there is nobody to seal to. */
   constructor(recipients: readonly string[]) {
@@ -80,13 +81,40 @@ export class TranscriptSealer {
     }
     this.recipients = recipients;
     this.#recipients = recipients.map((r) => new X25519Recipient(r));
-    this.#refillSoon();
   }
 
-  /** One age file of `plain` (age spec, "Header" and "Payload"). */
-  seal(plain: Uint8Array): Uint8Array {
-    const { header, nonce, payloadKey } = this.#prepared.pop() ?? this.#prepare();
-    this.#refillSoon();
+  /** Piece `index` of the transcript, holding the records `plain`. */
+  seal(plain: Uint8Array, index: number): Uint8Array {
+    if (index === 0) {
+      const v2 = Buffer.from(TRANSCRIPT_V2, 'latin1');
+      return this.#ageFile(Buffer.concat([v2, this.#key, plain]));
+    }
+    const aad = segmentAad(index);
+    const out = Buffer.allocUnsafe(SEGMENT_NONCE_BYTES + plain.length + TAG);
+    const nonce = randomFillSync(out, 0, SEGMENT_NONCE_BYTES).subarray(0, SEGMENT_NONCE_BYTES);
+    chacha20Poly1305Into(out, SEGMENT_NONCE_BYTES, this.#key, nonce, plain, aad);
+    return out;
+  }
+
+  /** One age file of `plain` (age spec, "Header" and "Payload"), with a fresh file key. */
+  #ageFile(plain: Uint8Array): Buffer {
+    const fileKey = randomBytes(16);
+    const lines = ['age-encryption.org/v1\n'];
+    for (const stanza of this.#recipients.map((r) => r.wrapFileKey(fileKey))) {
+      lines.push(`-> ${stanza.args.join(' ')}\n`);
+      // The body in lines of 64 columns (48 bytes); a full last line is followed by an empty one.
+      for (let i = 0; i < stanza.body.length; i += 48) {
+        lines.push(`${base64NoPad(stanza.body.subarray(i, i + 48))}\n`);
+      }
+      if (stanza.body.length % 48 === 0) lines.push('\n');
+    }
+    lines.push('---');
+    const headerNoMac = Buffer.from(lines.join(''), 'latin1');
+    const macKey = Buffer.from(hkdfSync('sha256', fileKey, Buffer.alloc(0), 'header', 32));
+    const mac = createHmac('sha256', macKey).update(headerNoMac).digest();
+    const header = Buffer.concat([headerNoMac, Buffer.from(` ${base64NoPad(mac)}\n`, 'latin1')]);
+    const nonce = randomBytes(16);
+    const payloadKey = Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
 
     // STREAM: chunk i has nonce i (11 bytes, big-endian) ‖ last flag; only the plaintext of an
     // empty file ends in an empty chunk.
@@ -109,43 +137,6 @@ export class TranscriptSealer {
     }
     return out;
   }
-
-  /**
-   * Headers are made between pieces, one a turn of the event loop, so that sealing a keystroke
-   * costs one cipher call: the X25519 shares, HKDFs and MAC of its file are already done.
-   */
-  #refillSoon(): void {
-    if (this.#refilling || this.#prepared.length >= POOL_SIZE) return;
-    this.#refilling = true;
-    const step = () => {
-      this.#prepared.push(this.#prepare());
-      if (this.#prepared.length < POOL_SIZE) setImmediate(step).unref();
-      else this.#refilling = false;
-    };
-    setImmediate(step).unref();
-  }
-
-  /** The header of a new age file for the recipients, and the key and nonce of its payload. */
-  #prepare(): PreparedFile {
-    const fileKey = randomBytes(16);
-    const lines = ['age-encryption.org/v1\n'];
-    for (const stanza of this.#recipients.map((r) => r.wrapFileKey(fileKey))) {
-      lines.push(`-> ${stanza.args.join(' ')}\n`);
-      // The body in lines of 64 columns (48 bytes); a full last line is followed by an empty one.
-      for (let i = 0; i < stanza.body.length; i += 48) {
-        lines.push(`${base64NoPad(stanza.body.subarray(i, i + 48))}\n`);
-      }
-      if (stanza.body.length % 48 === 0) lines.push('\n');
-    }
-    lines.push('---');
-    const headerNoMac = Buffer.from(lines.join(''), 'latin1');
-    const macKey = Buffer.from(hkdfSync('sha256', fileKey, Buffer.alloc(0), 'header', 32));
-    const mac = createHmac('sha256', macKey).update(headerNoMac).digest();
-    const header = Buffer.concat([headerNoMac, Buffer.from(` ${base64NoPad(mac)}\n`, 'latin1')]);
-    const nonce = randomBytes(16);
-    const payloadKey = Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
-    return { header, nonce, payloadKey };
-  }
 }
 
 /**
@@ -159,8 +150,10 @@ function chacha20Poly1305Into(
   key: Uint8Array,
   nonce: Uint8Array,
   plain: Uint8Array,
+  aad?: Uint8Array,
 ): number {
   const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
+  if (aad) cipher.setAAD(aad, { plaintextLength: plain.length });
   let end = at + cipher.update(plain).copy(out, at);
   end += cipher.final().copy(out, end);
   return end + cipher.getAuthTag().copy(out, end);

@@ -1,27 +1,18 @@
-import { decodeRecords, splitSealedPieces, type TranscriptRecord } from '@allmende/protocol';
-import { Decrypter } from 'age-encryption';
+import type { TranscriptRecord } from '@allmende/protocol';
+import { ageIdentityIn, openTranscript as open } from '@allmende/protocol/open-transcript';
 
 /**
- * Opens a sealed transcript with an age identity, in the browser: the identity never leaves
- * the page. Every piece must open; a piece sealed to others or altered fails the whole replay.
+ * Opens a sealed transcript with an age identity file, in the browser: the identity never
+ * leaves the page. Every piece must open; a piece sealed to others or altered fails the replay.
  * @throws {Error} when the identity is not one, or a piece does not open with it.
  */
 export async function openTranscript(
   sealed: Uint8Array,
   identityFile: string,
 ): Promise<TranscriptRecord[]> {
-  const identity = identityFile
-    .split('\n')
-    .map((line) => line.trim())
-    .find((line) => line.startsWith('AGE-SECRET-KEY-'));
+  const identity = ageIdentityIn(identityFile);
   if (!identity) throw new Error('the file holds no age identity (a line AGE-SECRET-KEY-…)');
-  const decrypter = new Decrypter();
-  decrypter.addIdentity(identity);
-  const records: TranscriptRecord[] = [];
-  for (const piece of splitSealedPieces(sealed)) {
-    records.push(...decodeRecords(await decrypter.decrypt(piece)));
-  }
-  return records;
+  return open(sealed, identity);
 }
 
 /** What was typed, as text (control characters shown as ^X, so a reader sees Enter and Tab). */
