@@ -3,7 +3,6 @@
  * the CLI alike (`@allmende/protocol/open-transcript`; not in the package's index, so that the
  * recorder, which loads the index, does not load age as well).
  */
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { Decrypter } from 'age-encryption';
 import {
   decodeRecords,
@@ -47,22 +46,32 @@ export async function openTranscript(
   }
   const keyEnd = v2.length + TRANSCRIPT_KEY_BYTES;
   if (opened.length < keyEnd) throw new Error('the first piece is cut off before its key');
-  const key = opened.slice(v2.length, keyEnd);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    opened.slice(v2.length, keyEnd),
+    'AES-GCM',
+    false,
+    ['decrypt'],
+  );
   const records = decodeRecords(opened.subarray(keyEnd));
-  rest.forEach((piece, i) => {
+  for (const [i, piece] of rest.entries()) {
     const index = i + 1;
     if (piece.length < SEGMENT_NONCE_BYTES + 16) throw new Error(`piece ${index} is cut off`);
-    const nonce = piece.subarray(0, SEGMENT_NONCE_BYTES);
-    let plain: Uint8Array;
-    try {
-      plain = chacha20poly1305(key, nonce, segmentAad(index)).decrypt(
+    const plain = await crypto.subtle
+      .decrypt(
+        {
+          name: 'AES-GCM',
+          iv: piece.subarray(0, SEGMENT_NONCE_BYTES),
+          additionalData: segmentAad(index),
+        },
+        key,
         piece.subarray(SEGMENT_NONCE_BYTES),
-      );
-    } catch {
-      throw new Error(`piece ${index} does not open: altered, moved, or of another session`);
-    }
-    records.push(...decodeRecords(plain));
-  });
+      )
+      .catch(() => {
+        throw new Error(`piece ${index} does not open: altered, moved, or of another session`);
+      });
+    records.push(...decodeRecords(new Uint8Array(plain)));
+  }
   return records;
 }
 

@@ -107,7 +107,8 @@ class AgentConnection {
       throw new AppError('AGENT_BAD_MESSAGE', 'a frame is 5 bytes of header and at most 64 KiB');
     }
     const type = data[0];
-    const bytes = new Uint8Array(data.subarray(FRAME_HEADER));
+    // A view, not a copy: output passes through here at the recorder's full rate.
+    const bytes = data.subarray(FRAME_HEADER);
     if (type === FRAME.input) session.input(data.readUInt32BE(1), bytes);
     else if (type === FRAME.output) session.output(bytes, 'output');
     else if (type === FRAME.error) session.output(bytes, 'error');
