@@ -1,4 +1,4 @@
-import { FRAME_HEADER, ServerMessage, type AgentMessage } from '@allmende/protocol';
+import { FRAME, FRAME_HEADER, ServerMessage, type AgentMessage } from '@allmende/protocol';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { AgentError } from './agent-error.ts';
@@ -23,7 +23,7 @@ export type ChannelOptions = {
  */
 export class ServerChannel {
   readonly #socket: WebSocket;
-  #onMessage: (message: ServerMessage) => void = () => {};
+  #onMessage: (message: ServerSays) => void = () => {};
   #onClose: (why: string) => void = () => {};
   #closed = false;
   #lastSeen = Date.now();
@@ -69,7 +69,7 @@ export class ServerChannel {
         fail(new AgentError('AGENT_SERVER_REFUSED', `${options.server} closed the channel`)),
       );
       socket.on('message', function first(data: Buffer, isBinary: boolean) {
-        let message: ServerMessage;
+        let message: ServerSays;
         try {
           message = parseServerMessage(data, isBinary);
         } catch (error) {
@@ -112,7 +112,7 @@ export class ServerChannel {
     const socket = this.#socket;
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       this.#lastSeen = Date.now();
-      let message: ServerMessage;
+      let message: ServerSays;
       try {
         message = parseServerMessage(data, isBinary);
       } catch (error) {
@@ -140,7 +140,7 @@ export class ServerChannel {
     this.#onClose(why);
   }
 
-  onMessage(handler: (message: ServerMessage) => void): void {
+  onMessage(handler: (message: ServerSays) => void): void {
     this.#onMessage = handler;
   }
 
@@ -193,8 +193,16 @@ export class ServerChannel {
   }
 }
 
-function parseServerMessage(data: Buffer, isBinary: boolean): ServerMessage {
-  if (isBinary) throw new AgentError('AGENT_BAD_REPLY', 'the server sent bytes');
+/** What the server says: a message, or the binary acknowledgement of stored input. */
+export type ServerSays = ServerMessage | { t: 'ack'; seq: number };
+
+function parseServerMessage(data: Buffer, isBinary: boolean): ServerSays {
+  if (isBinary) {
+    if (data.length !== FRAME_HEADER || data[0] !== FRAME.ack) {
+      throw new AgentError('AGENT_BAD_REPLY', 'the server sent bytes that are no acknowledgement');
+    }
+    return { t: 'ack', seq: data.readUInt32BE(1) };
+  }
   let value: unknown;
   try {
     value = JSON.parse(data.toString('utf8'));

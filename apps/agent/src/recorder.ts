@@ -10,13 +10,12 @@ import {
   MAX_FRAME_DATA,
   sessionKindOf,
   type PtySize,
-  type ServerMessage,
   type SessionKind,
 } from '@allmende/protocol';
 import pty from '@lydell/node-pty';
 import { AgentError } from './agent-error.ts';
 import { agentFiles, DEFAULT_AGENT_DIR, readAgentConfig } from './agent-dir.ts';
-import { ServerChannel } from './channel.ts';
+import { ServerChannel, type ServerSays } from './channel.ts';
 import { readHostKey } from './host-key.ts';
 
 /** Output held back from the server beyond this pauses the shell until the server takes it. */
@@ -192,7 +191,7 @@ class Session {
     return result;
   }
 
-  #message(message: ServerMessage): void {
+  #message(message: ServerSays): void {
     switch (message.t) {
       case 'waiting':
         if (this.#options.size) this.#say(message.message);

@@ -57,9 +57,11 @@ export function hostNamespace(origin: string): string {
 /**
  * Binary frames carry a session's bytes: type (1) ‖ sequence number (uint32 BE) ‖ data. Input
  * carries a sequence number that the server acknowledges once it has stored it; only then does
- * the recorder write it to the shell.
+ * the recorder write it to the shell. The acknowledgement is a binary frame too, `ack` ‖ the
+ * sequence number and no data: one goes out for every keystroke, and JSON with its schema check
+ * cost the recorder more than the rest of the keystroke's way through it.
  */
-export const FRAME = { input: 1, output: 2, error: 3 } as const;
+export const FRAME = { input: 1, output: 2, error: 3, ack: 4 } as const;
 export const FRAME_HEADER = 5;
 /** The most a frame carries; the recorder splits larger reads. */
 export const MAX_FRAME_DATA = 64 * 1024;
@@ -98,7 +100,6 @@ export const ServerMessage = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('waiting'), session: SessionId, message: z.string() }),
   z.strictObject({ t: z.literal('opened'), session: SessionId }),
   z.strictObject({ t: z.literal('refused'), code: z.string(), message: z.string() }),
-  z.strictObject({ t: z.literal('ack'), seq: z.number().int().min(0) }),
   z.strictObject({ t: z.literal('discarded'), seq: z.number().int().min(0) }),
   z.strictObject({ t: z.literal('paused'), message: z.string() }),
   z.strictObject({ t: z.literal('resumed'), message: z.string() }),

@@ -171,6 +171,13 @@ class AgentConnection {
     const socket = this.#socket;
     const session = await this.#deps.sessions.openSession(host, message, {
       send: (m) => this.#send(m),
+      ack: (seq) => {
+        if (socket.readyState !== socket.OPEN) return;
+        const frame = Buffer.allocUnsafe(FRAME_HEADER);
+        frame[0] = FRAME.ack;
+        frame.writeUInt32BE(seq, 1);
+        socket.send(frame, { binary: true });
+      },
       pauseReading: () => socket.pause(),
       resumeReading: () => socket.resume(),
       close: () => {

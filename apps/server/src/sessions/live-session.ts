@@ -19,6 +19,8 @@ import type { TranscriptSealer } from './transcript-sealer.ts';
 /** The recorder's end of a session, as the agent channel gives it. */
 export type AgentLink = {
   send(message: ServerMessage): void;
+  /** Input `seq` is stored: the recorder may write it to the shell (FRAME.ack). */
+  ack(seq: number): void;
   /** Stop reading the recorder's frames until resumeReading (TCP then holds the recorder back). */
   pauseReading(): void;
   resumeReading(): void;
@@ -509,7 +511,7 @@ export class LiveSession {
     }
     for (const ack of acks) {
       await this.#options.beforeAck?.(this.id, ack);
-      if (this.#state !== 'ended') this.#options.agent.send({ t: 'ack', seq: ack });
+      if (this.#state !== 'ended') this.#options.agent.ack(ack);
     }
     if (closed.length > 0) {
       clearTimeout(this.#chunkTimer);
