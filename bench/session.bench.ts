@@ -38,6 +38,8 @@ export type SessionFigures = {
   recorderRoundTripP50Ms: number;
   recorderRoundTripP99Ms: number;
   addedP99Ms: number;
+  firstSessionRoundTripP50Ms: number;
+  firstSessionRoundTripP99Ms: number;
   outputBytes: number;
   directMBPerSecond: number;
   recorderMBPerSecond: number;
@@ -93,15 +95,20 @@ export async function benchSession(say: (line: string) => void): Promise<Session
 
     say('  keystrokes, direct …');
     const directTimes = await roundTrips(direct('cat'));
+    // A running server has recorded sessions before: its code is compiled and optimised. The
+    // first session of a fresh server pays for that too; it is measured and reported apart. The
+    // recorder is a new process for every session, in production as here, so it starts cold in
+    // both.
+    say('  keystrokes, through the recorder, first session of the server …');
+    const firstSessionTimes = await roundTrips(recorder('cat'), true);
     say('  keystrokes, through the recorder …');
     const recorderTimes = await roundTrips(recorder('cat'), true);
-    // The keys went through a recorded session, not around it.
-    const { sessions } = SessionList.parse(
+    // The keys went through two recorded sessions, not around them.
+    const typed = SessionList.parse(
       (await request(server.url, 'GET', '/api/sessions')).body,
-    );
-    const typed = sessions[0]?.inputBytes ?? 0;
-    if (typed < KEYSTROKES)
-      throw new Error(`the recorder's session holds only ${typed} typed bytes`);
+    ).sessions.map((s) => s.inputBytes);
+    if (typed.length !== 2 || typed.some((bytes) => bytes < KEYSTROKES))
+      throw new Error(`the recorder's sessions hold only ${typed.join(' and ')} typed bytes`);
 
     const file = join(dir, 'output');
     await writeFile(file, Buffer.alloc(OUTPUT_BYTES, 'allmende\n'));
@@ -123,6 +130,8 @@ export async function benchSession(say: (line: string) => void): Promise<Session
       recorderRoundTripP50Ms: round(percentile(recorderTimes, 0.5)),
       recorderRoundTripP99Ms: round(percentile(recorderTimes, 0.99)),
       addedP99Ms: round(percentile(recorderTimes, 0.99) - percentile(directTimes, 0.99)),
+      firstSessionRoundTripP50Ms: round(percentile(firstSessionTimes, 0.5)),
+      firstSessionRoundTripP99Ms: round(percentile(firstSessionTimes, 0.99)),
       outputBytes: OUTPUT_BYTES,
       directMBPerSecond: round(directRate / 1e6),
       recorderMBPerSecond: round(recorderRate / 1e6),
