@@ -8,7 +8,8 @@ import { errorOf, request } from '../../server/test/api.ts';
 import { DIALECTS, eventually } from '../../server/test/harness.ts';
 import { readAgentConfig } from '../src/agent-dir.ts';
 import { refreshKrl } from '../src/enroll.ts';
-import { allmende, Terminal, ssh, textOf } from './support/e2e.ts';
+import { allmendeAs } from '../../cli/test/support/allmende-process.ts';
+import { Terminal, ssh, textOf } from './support/e2e.ts';
 import {
   HOST,
   openGuardedCooperative,
@@ -119,7 +120,7 @@ describe.each(DIALECTS)('a privileged action from request to revocation, on %s',
     const identityFile = join(coop.dir, 'ada-age.txt');
     await writeFile(identityFile, `# ada's age identity\n${coop.identity}\n`, { mode: 0o600 });
     const config = join(coop.dir, 'ada-cli');
-    const login = await allmende(
+    const login = await allmendeAs(
       config,
       'login',
       server.url,
@@ -130,7 +131,7 @@ describe.each(DIALECTS)('a privileged action from request to revocation, on %s',
     );
     expect(login.code, login.stderr).toBe(0);
     const replay = (...args: string[]) =>
-      allmende(config, 'session', 'replay', shell.id, '--identity', ...args);
+      allmendeAs(config, 'session', 'replay', shell.id, '--identity', ...args);
     const printed = await replay(identityFile);
     expect(printed.code, printed.stderr).toBe(0);
     expect(printed.stdout).toContain('queue-42');

@@ -3,6 +3,7 @@
  * the CLI alike (`@allmende/protocol/open-transcript`; not in the package's index, so that the
  * recorder, which loads the index, does not load age as well).
  */
+import { bytesEqual } from '@allmende/bytes';
 import { Decrypter } from 'age-encryption';
 import {
   decodeRecords,
@@ -38,7 +39,7 @@ export async function openTranscript(
   const decrypter = new Decrypter();
   decrypter.addIdentity(identity);
   const opened = await decrypter.decrypt(first);
-  if (!startsWith(opened, v2)) {
+  if (!bytesEqual(opened.subarray(0, v2.length), v2)) {
     // Format 1: every piece is an age file.
     const records = decodeRecords(opened);
     for (const piece of rest) records.push(...decodeRecords(await decrypter.decrypt(piece)));
@@ -73,8 +74,4 @@ export async function openTranscript(
     records.push(...decodeRecords(new Uint8Array(plain)));
   }
   return records;
-}
-
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  return bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
 }

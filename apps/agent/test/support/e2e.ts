@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLICY, type TranscriptRecord } from '@allmende/protocol';
 import pty from '@lydell/node-pty';
 import type { KeyPair, Sshd } from '../../../../test/support/openssh.ts';
@@ -47,23 +46,6 @@ export function ssh(
         resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
     child.stdin?.end(input ?? '');
-  });
-}
-
-const CLI = fileURLToPath(new URL('../../../cli/bin/allmende.js', import.meta.url));
-
-/** The `allmende` command line as a member runs it, with the logins kept in `configDir`. */
-export function allmende(configDir: string, ...args: string[]): Promise<SshResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ALLMENDE_CONFIG_DIR: configDir };
-  delete env.SSH_AUTH_SOCK;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { encoding: 'utf8', env, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
-    );
   });
 }
 

@@ -7,10 +7,27 @@ export const CLI = fileURLToPath(new URL('../../bin/allmende.js', import.meta.ur
 export type CommandResult = { code: number; stdout: string; stderr: string };
 
 /** Runs `allmende ARGS…` to its end. */
-export async function allmende(...args: string[]): Promise<CommandResult> {
+export function allmende(...args: string[]): Promise<CommandResult> {
+  return allmendeWith({}, ...args);
+}
+
+/**
+ * Runs `allmende ARGS…` to its end as a member would, with the logins kept in `configDir` and
+ * no ssh-agent: the keys are the files the arguments name.
+ */
+export function allmendeAs(configDir: string, ...args: string[]): Promise<CommandResult> {
+  return allmendeWith({ ALLMENDE_CONFIG_DIR: configDir, SSH_AUTH_SOCK: undefined }, ...args);
+}
+
+async function allmendeWith(
+  env: Record<string, string | undefined>,
+  ...args: string[]
+): Promise<CommandResult> {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ALLMENDE_DATABASE_URL: '', ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ALLMENDE_DATABASE_URL: '' },
+      env: merged,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

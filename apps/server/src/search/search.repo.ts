@@ -58,19 +58,21 @@ export class SearchRepository {
 
   async pages(query: string, limit: number): Promise<PageHit[]> {
     if (this.#dialect === 'postgres') {
+      const ranking = {
+        table: sql`search_pages`,
+        columns: sql`t.path`,
+        order: sql`path`,
+        visible: sql`true`,
+      };
       const rows = await tiered(
-        { table: sql`search_pages`, columns: sql`t.path`, order: sql`path`, visible: sql`true` },
+        this.#db,
+        ranking,
         query,
         limit,
-        async (top) => {
-          const { rows } = await sql<PageRow>`
-            WITH top AS (${top})
-            SELECT p.path, p.title, top.score::float8 AS score
-            FROM top JOIN wiki_pages p ON p.path = top.path ORDER BY top.score DESC, p.path`.execute(
-            this.#db,
-          );
-          return rows;
-        },
+        (top) => sql<PageRow>`
+          WITH top AS (${top})
+          SELECT p.path, p.title, top.score::float8 AS score
+          FROM top JOIN wiki_pages p ON p.path = top.path ORDER BY top.score DESC, p.path`,
       );
       return rows.map((row) => ({ path: row.path, title: row.title, rank: row.score }));
     }
@@ -97,15 +99,16 @@ export class SearchRepository {
         order: sql`id DESC`,
         visible: sql`(t.private = 0 OR ${allowed(access)})`,
       };
-      const rows = await tiered(ranking, query, limit, async (top) => {
-        const { rows } = await sql<TicketRow>`
+      const rows = await tiered(
+        this.#db,
+        ranking,
+        query,
+        limit,
+        (top) => sql<TicketRow>`
           WITH top AS (${top})
           SELECT t.id, t.title, t.requester, t.service, t.private, top.score::float8 AS score
-          FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score DESC, t.id DESC`.execute(
-          this.#db,
-        );
-        return rows;
-      });
+          FROM top JOIN tickets t ON t.id = top.id ORDER BY top.score DESC, t.id DESC`,
+      );
       return rows.map(toTicketHit);
     }
     const match = ftsQuery(query);
@@ -138,15 +141,18 @@ export class SearchRepository {
         order: sql`item DESC`,
         visible: sql`(t.ticket_private = 0 OR ${allowed(access)}) AND (t.private = 0 OR ${allowed(access)})`,
       };
-      const rows = await tiered(ranking, query, limit, async (top) => {
-        const { rows } = await sql<TicketRow>`
+      const rows = await tiered(
+        this.#db,
+        ranking,
+        query,
+        limit,
+        (top) => sql<TicketRow>`
           WITH top AS (${top})
           SELECT t.id, top.item, t.title, t.requester, t.service, t.private,
             top.score::float8 AS score
           FROM top JOIN tickets t ON t.id = top.ticket_id
-          ORDER BY top.score DESC, top.item DESC`.execute(this.#db);
-        return rows;
-      });
+          ORDER BY top.score DESC, top.item DESC`,
+      );
       return rows.map(toTicketHit);
     }
     const match = ftsQuery(query);
@@ -258,8 +264,8 @@ type Ranking = {
 };
 
 /**
- * PostgreSQL: the best `limit` visible matches of `query` with their `score` (ts_rank), as the
- * query for `select` to read as `top`. Ranking every match reads every match's vector, thousands
+ * PostgreSQL: the best `limit` visible matches of `query` with their `score` (ts_rank), read as
+ * `top` by the query that `around` wraps around them. Ranking every match reads every match's vector, thousands
  * for a common word. For a query of one word it ranks first the rows of the highest tiers
  * (0012-search-tiers: a title hit; then also three occurrences; then also two), each of which
  * outranks every row below it, so that when a tier holds `limit` rows the viewer may see, its
@@ -273,11 +279,13 @@ type Ranking = {
  * tiers' round trips.
  */
 async function tiered<R>(
+  db: Kysely<Schema>,
   ranking: Ranking,
   query: string,
   limit: number,
-  select: (top: RawBuilder<unknown>) => Promise<R[]>,
+  around: (top: RawBuilder<unknown>) => RawBuilder<R>,
 ): Promise<R[]> {
+  const select = async (top: RawBuilder<unknown>) => (await around(top).execute(db)).rows;
   const { table, columns, order, visible } = ranking;
   const tsquery = sql`websearch_to_tsquery('simple', ${query})`;
   const ranked = (matches: RawBuilder<unknown>) =>
