@@ -97,6 +97,34 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
       .sessions;
   const sessionOfSerial = (s: number) =>
     eventually(async () => (await sessions()).find((x) => x.serial === String(s)), `session ${s}`);
+  const endedSessionOfSerial = (s: number) =>
+    eventually(
+      async () => (await sessions()).find((x) => x.serial === String(s) && x.state === 'ended'),
+      `session ${s} to end`,
+    );
+
+  /**
+   * The stored transcript of an ended session, as a member of the oversight group opens it,
+   * after checking it against the log: its digest in `session.ended`, and each chunk's sealed
+   * digest over exactly its pieces, framed as the transcript frames them.
+   */
+  const storedTranscript = async (session: string) => {
+    const chunks = (await logOf('session.chunk')).filter((s) => s.body.session === session);
+    const ended = (await logOf('session.ended')).find((s) => s.body.session === session);
+    const download = await fetch(`${server.url}/api/sessions/${session}/transcript`, {
+      headers: { authorization: `Bearer ${cemToken}` },
+    });
+    const sealed = new Uint8Array(await download.arrayBuffer());
+    expect(createHash('sha256').update(sealed).digest('hex')).toBe(ended?.body.transcript);
+    const pieces = splitSealedPieces(sealed);
+    expect(chunks.at(-1)?.body.pieces.to).toBe(pieces.length);
+    for (const chunk of chunks) {
+      const { from, to } = chunk.body.pieces;
+      const framed = frameSealedPieces(pieces.slice(from, to));
+      expect(createHash('sha256').update(framed).digest('hex')).toBe(chunk.body.sealed);
+    }
+    return { sealed, chunks, ended, records: await openTranscript(sealed, identity) };
+  };
 
   beforeAll(async () => {
     store = await createTestStore(dialect);
@@ -227,11 +255,7 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     terminal.type('exit\r');
     expect(await terminal.exited).toBe(0);
 
-    const session = await eventually(
-      async () =>
-        (await sessions()).find((s) => s.serial === String(cert.serial) && s.state === 'ended'),
-      'the session to end',
-    );
+    const session = await endedSessionOfSerial(cert.serial);
     expect(session).toMatchObject({
       kind: 'shell',
       principal: 'root',
@@ -245,24 +269,9 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
       serial: String(cert.serial),
     });
     expect(started?.body.recipients).toEqual(['ada']);
-    const chunks = (await logOf('session.chunk')).filter((s) => s.body.session === session.id);
+    const { sealed, chunks, ended, records } = await storedTranscript(session.id);
     expect(chunks.length).toBeGreaterThan(0);
-    const ended = (await logOf('session.ended')).find((s) => s.body.session === session.id);
     expect(ended?.body).toMatchObject({ reason: 'exit', exitCode: 0, chunks: chunks.length });
-
-    const download = await fetch(`${server.url}/api/sessions/${session.id}/transcript`, {
-      headers: { authorization: `Bearer ${cemToken}` },
-    });
-    const sealed = new Uint8Array(await download.arrayBuffer());
-    expect(createHash('sha256').update(sealed).digest('hex')).toBe(ended?.body.transcript);
-    // Each chunk's sealed digest covers exactly its pieces, framed as the transcript frames them.
-    const pieces = splitSealedPieces(sealed);
-    for (const chunk of chunks) {
-      const { from, to } = chunk.body.pieces;
-      const framed = frameSealedPieces(pieces.slice(from, to));
-      expect(createHash('sha256').update(framed).digest('hex')).toBe(chunk.body.sealed);
-    }
-    const records = await openTranscript(sealed, identity);
     expect(textOf(records, 'input')).toContain('echo hello-$((6*7))\r');
     expect(textOf(records, 'output')).toContain('hello-42');
     expect(records).toContainEqual(
@@ -280,6 +289,23 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     expect(result).toMatchObject({ code: 0, stdout: 'one-2\n' });
     const session = await sessionOfSerial(cert.serial);
     expect(session).toMatchObject({ kind: 'command', command: 'echo one-$((1+1))' });
+  });
+
+  it("stores megabytes of a command's output whole, each chunk over its own pieces", async () => {
+    const cert = await certificate();
+    const lines = 400_000;
+    const result = await ssh(sshd, cert.key, cert.path, ['seq', String(lines)]);
+    const expected = Array.from({ length: lines }, (_, i) => `${i + 1}\n`).join('');
+    expect(result.code).toBe(0);
+    expect(result.stdout === expected).toBe(true);
+    const session = await endedSessionOfSerial(cert.serial);
+    expect(session.outputBytes).toBe(expected.length);
+    // 2.7 MB: pieces of 64 to 128 KiB, often several sealed in one write, and a chunk as soon
+    // as 64 KiB of records are in.
+    const { chunks, records } = await storedTranscript(session.id);
+    expect(session.pieces).toBeGreaterThanOrEqual(20);
+    expect(chunks.length).toBeGreaterThanOrEqual(20);
+    expect(textOf(records, 'output') === expected).toBe(true);
   });
 
   it('gives a certificate without force-command the recorder all the same', async () => {

@@ -119,12 +119,19 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The bytes of records, as a sealed piece of a transcript holds them. */
-export function encodeRecords(records: readonly TranscriptRecord[]): Uint8Array {
+/**
+ * The bytes of records, as a sealed piece of a transcript holds them. They are written into
+ * `space` when it is large enough (the result is then a view of it, good until `space` is used
+ * again), otherwise into a buffer of their own.
+ */
+export function encodeRecords(
+  records: readonly TranscriptRecord[],
+  space?: Uint8Array,
+): Uint8Array {
   const payloads = records.map(recordPayload);
   const total = payloads.reduce((sum, p) => sum + RECORD_HEADER + p.length, 0);
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
+  const out = space && space.length >= total ? space.subarray(0, total) : new Uint8Array(total);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let offset = 0;
   records.forEach((record, i) => {
     const payload = payloads[i]!;

@@ -41,7 +41,7 @@ export function ssh(
     const child = execFile(
       'ssh',
       [...sshOptions(sshd, key, certificate), 'root@127.0.0.1', ...command],
-      { encoding: 'utf8', timeout: 60_000 },
+      { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );

@@ -97,6 +97,8 @@ export class LiveSession {
   #chunks = 0;
   #chunkTimer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
+  /** Where the records of a piece are encoded before they are sealed (see #writePiece). */
+  readonly #plainSpace = new Uint8Array(2 * PIECE_BYTES + 1024);
   #screen: Uint8Array[] = [];
   #screenBytes = 0;
   #size: { cols: number; rows: number } | undefined;
@@ -423,21 +425,39 @@ export class LiveSession {
     this.#recordBytes = 0;
     this.#acks = [];
 
+    // Each piece is sealed and counted into its chunk as it is cut: its plain bytes live in
+    // scratch space only until the next piece. A chunk that the pieces fill is closed, with its
+    // statement and the pieces it covers.
     const first = this.#pieces;
-    const pieces: Piece[] = [];
+    const sealer = this.#options.sealer;
+    const sealed: Uint8Array[] = [];
+    let chunk = copyChunk(this.#chunk);
+    const closed: { draft: StatementDraft; pieces: Uint8Array[] }[] = [];
+    let covered: Uint8Array[] = [];
     let group: TranscriptRecord[] = [];
     let groupBytes = 0;
     const cut = () => {
       if (group.length === 0) return;
-      const plain = encodeRecords(group);
-      let input = 0;
-      let output = 0;
+      const plain = encodeRecords(group, this.#plainSpace);
+      const piece = sealer.seal(plain, first + sealed.length);
+      sealed.push(piece);
+      covered.push(piece);
+      chunk.sealed.update(lengthPrefix(piece)).update(piece);
+      chunk.plain.update(plain);
+      chunk.bytes += plain.length;
       for (const r of group) {
-        if (r.kind === 'input') input += r.data.length;
-        else if (r.kind === 'output' || r.kind === 'error') output += r.data.length;
+        if (r.kind === 'input') chunk.input += r.data.length;
+        else if (r.kind === 'output' || r.kind === 'error') chunk.output += r.data.length;
       }
-      const sealed = this.#options.sealer.seal(plain, first + pieces.length);
-      pieces.push({ plain, sealed, input, output });
+      chunk.to = first + sealed.length;
+      if (chunk.bytes >= CHUNK_BYTES) {
+        closed.push({
+          draft: this.#chunkStatement(chunk, this.#chunks + closed.length),
+          pieces: covered,
+        });
+        covered = [];
+        chunk = this.#newChunk(chunk.to);
+      }
       group = [];
       groupBytes = 0;
     };
@@ -448,31 +468,10 @@ export class LiveSession {
     }
     cut();
 
-    // The chunks these pieces close, each with its statement and the pieces it covers.
-    let chunk = copyChunk(this.#chunk);
-    const closed: { draft: StatementDraft; pieces: Uint8Array[] }[] = [];
-    let covered: Uint8Array[] = [];
-    pieces.forEach(({ plain, sealed, input, output }, i) => {
-      chunk.sealed.update(lengthPrefix(sealed)).update(sealed);
-      chunk.plain.update(plain);
-      chunk.bytes += plain.length;
-      chunk.input += input;
-      chunk.output += output;
-      chunk.to = first + i + 1;
-      covered.push(sealed);
-      if (chunk.bytes >= CHUNK_BYTES) {
-        closed.push({
-          draft: this.#chunkStatement(chunk, this.#chunks + closed.length),
-          pieces: covered,
-        });
-        covered = [];
-        chunk = this.#newChunk(first + i + 1);
-      }
-    });
     const totals = {
       input_bytes: this.#inputBytes,
       output_bytes: this.#outputBytes,
-      pieces: first + pieces.length,
+      pieces: first + sealed.length,
       chunks: this.#chunks + closed.length,
     };
     const { repo, log } = this.#options;
@@ -500,11 +499,11 @@ export class LiveSession {
       if (failed) throw failed.reason;
     }
 
-    this.#pieces = first + pieces.length;
+    this.#pieces = first + sealed.length;
     this.#chunks += closed.length;
     this.#chunk = chunk;
-    for (const { sealed } of pieces)
-      this.#transcriptHash.update(lengthPrefix(sealed)).update(sealed);
+    for (const piece of sealed) this.#transcriptHash.update(lengthPrefix(piece)).update(piece);
+    sealer.recycle();
     if (this.#readingPaused && this.#recordBytes < BACKLOG_LOW) {
       this.#readingPaused = false;
       this.#options.agent.resumeReading();
@@ -586,8 +585,6 @@ function lengthPrefix(sealed: Uint8Array): Uint8Array {
 function recordSize(record: TranscriptRecord): number {
   return 'data' in record ? record.data.length + 9 : 64;
 }
-
-type Piece = { plain: Uint8Array; sealed: Uint8Array; input: number; output: number };
 
 type ChunkAccount = {
   from: number;
