@@ -33,6 +33,7 @@ import { TestSessionAuthority } from '../test/support/session-authority.ts';
 
 export type SessionFigures = {
   keystrokes: number;
+  runs: number;
   directRoundTripP50Ms: number;
   directRoundTripP99Ms: number;
   recorderRoundTripP50Ms: number;
@@ -47,6 +48,8 @@ export type SessionFigures = {
 };
 
 const KEYSTROKES = 1000;
+/** Pairs of measurement and baseline; each figure is the median over them. */
+const RUNS = 3;
 const WARMUP = 50;
 const OUTPUT_BYTES = 100 * 1000 * 1000;
 const POLICY: AccessPolicy = {
@@ -93,49 +96,66 @@ export async function benchSession(say: (line: string) => void): Promise<Session
         encoding: null,
       });
 
-    say('  keystrokes, direct …');
-    const directTimes = await roundTrips(direct('cat'));
     // A running server has recorded sessions before: its code is compiled and optimised. The
     // first session of a fresh server pays for that too; it is measured and reported apart. The
     // recorder is a new process for every session, in production as here, so it starts cold in
-    // both.
-    say('  keystrokes, through the recorder, first session of the server …');
-    const firstSessionTimes = await roundTrips(recorder('cat'), true);
-    say('  keystrokes, through the recorder …');
-    const recorderTimes = await roundTrips(recorder('cat'), true);
-    // The keys went through two recorded sessions, not around them.
+    // every one.
+    say('  keystrokes through the recorder, first session of the server …');
+    const firstSession = await roundTrips(recorder('cat'), true);
+    // The machine's speed drifts from minute to minute: each measurement is paired with its
+    // baseline right before it, and each figure is the median of RUNS such pairs.
+    const keys: { direct: number[]; recorder: number[] }[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      say(`  keystrokes, direct and through the recorder (${run} of ${RUNS}) …`);
+      keys.push({
+        direct: await roundTrips(direct('cat')),
+        recorder: await roundTrips(recorder('cat'), true),
+      });
+    }
+    // The keys went through the recorded sessions, not around them.
     const typed = SessionList.parse(
       (await request(server.url, 'GET', '/api/sessions')).body,
     ).sessions.map((s) => s.inputBytes);
-    if (typed.length !== 2 || typed.some((bytes) => bytes < KEYSTROKES))
-      throw new Error(`the recorder's sessions hold only ${typed.join(' and ')} typed bytes`);
+    if (typed.length !== RUNS + 1 || typed.some((bytes) => bytes < KEYSTROKES))
+      throw new Error(`the recorder's sessions hold only ${typed.join(', ')} typed bytes`);
 
     const file = join(dir, 'output');
     await writeFile(file, Buffer.alloc(OUTPUT_BYTES, 'allmende\n'));
-    say('  cat of 100 MB, direct …');
-    const directRate = await throughput(direct(`cat ${file}`));
-    say('  cat of 100 MB, through the recorder …');
-    const recorderRate = await throughput(recorder(`cat ${file}`));
+    const rates: { direct: number; recorder: number }[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      say(`  cat of 100 MB, direct and through the recorder (${run} of ${RUNS}) …`);
+      rates.push({
+        direct: await throughput(direct(`cat ${file}`)),
+        recorder: await throughput(recorder(`cat ${file}`)),
+      });
+    }
     // All of it went to the server, not only to the terminal.
     const stored = SessionList.parse(
       (await request(server.url, 'GET', '/api/sessions')).body,
-    ).sessions.find((s) => s.command === `cat ${file}`);
-    if ((stored?.outputBytes ?? 0) < OUTPUT_BYTES || stored?.state !== 'ended')
-      throw new Error(`the recorder's session stored only ${stored?.outputBytes} bytes of output`);
+    ).sessions.filter((s) => s.command === `cat ${file}`);
+    if (
+      stored.length !== RUNS ||
+      stored.some((s) => s.outputBytes < OUTPUT_BYTES || s.state !== 'ended')
+    ) {
+      const bytes = stored.map((s) => s.outputBytes).join(', ');
+      throw new Error(`the recorder's sessions stored only ${bytes} bytes of output`);
+    }
 
+    const p = (times: number[], q: number) => percentile(times, q);
     const figures: SessionFigures = {
       keystrokes: KEYSTROKES,
-      directRoundTripP50Ms: round(percentile(directTimes, 0.5)),
-      directRoundTripP99Ms: round(percentile(directTimes, 0.99)),
-      recorderRoundTripP50Ms: round(percentile(recorderTimes, 0.5)),
-      recorderRoundTripP99Ms: round(percentile(recorderTimes, 0.99)),
-      addedP99Ms: round(percentile(recorderTimes, 0.99) - percentile(directTimes, 0.99)),
-      firstSessionRoundTripP50Ms: round(percentile(firstSessionTimes, 0.5)),
-      firstSessionRoundTripP99Ms: round(percentile(firstSessionTimes, 0.99)),
+      runs: RUNS,
+      directRoundTripP50Ms: median(keys.map((k) => p(k.direct, 0.5))),
+      directRoundTripP99Ms: median(keys.map((k) => p(k.direct, 0.99))),
+      recorderRoundTripP50Ms: median(keys.map((k) => p(k.recorder, 0.5))),
+      recorderRoundTripP99Ms: median(keys.map((k) => p(k.recorder, 0.99))),
+      addedP99Ms: median(keys.map((k) => p(k.recorder, 0.99) - p(k.direct, 0.99))),
+      firstSessionRoundTripP50Ms: round(p(firstSession, 0.5)),
+      firstSessionRoundTripP99Ms: round(p(firstSession, 0.99)),
       outputBytes: OUTPUT_BYTES,
-      directMBPerSecond: round(directRate / 1e6),
-      recorderMBPerSecond: round(recorderRate / 1e6),
-      throughputRatio: round(recorderRate / directRate),
+      directMBPerSecond: median(rates.map((r) => r.direct / 1e6)),
+      recorderMBPerSecond: median(rates.map((r) => r.recorder / 1e6)),
+      throughputRatio: median(rates.map((r) => r.recorder / r.direct)),
     };
     return figures;
   } finally {
@@ -314,3 +334,4 @@ function percentile(values: number[], p: number): number {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+const median = (values: number[]) => round(percentile(values, 0.5));
