@@ -439,14 +439,9 @@ class Session {
     this.#pending.clear();
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     this.#channel.close();
-    const terminal = this.#terminal;
-    if (!terminal || terminal.writableLength === 0) return this.#finish(code);
-    // What the shell wrote last reaches the client before the recorder exits, unless the
-    // client stopped reading.
-    const finish = () => this.#finish(code);
-    setTimeout(finish, CLOSE_MS).unref();
-    terminal.once('error', finish);
-    terminal.once('drain', finish);
+    // What the shell wrote last reaches the client before the recorder exits: the exit drops
+    // what still waits for a slow client's terminal or pipe.
+    void writtenToClient(CLOSE_MS).then(() => this.#finish(code));
   }
 
   /** A message to the client: in its terminal after the output before it. */
@@ -472,6 +467,29 @@ function asyncTerminal(): NodeJS.WriteStream | undefined {
     return undefined;
   }
   return stdout;
+}
+
+/**
+ * Resolves once what waits for the client's stdout and stderr is written, or when nothing of it
+ * was written for `stallMs`: the client stopped reading or is gone. A client that reads on,
+ * however slowly, gets all of it.
+ */
+function writtenToClient(stallMs: number): Promise<void> {
+  const waiting = () => process.stdout.writableLength + process.stderr.writableLength;
+  return new Promise((resolve) => {
+    let before = waiting();
+    let progressAt = Date.now();
+    const check = () => {
+      const now = waiting();
+      if (now < before) progressAt = Date.now();
+      before = now;
+      if (now > 0 && Date.now() - progressAt <= stallMs) return;
+      clearInterval(timer);
+      resolve();
+    };
+    const timer = setInterval(check, 20);
+    check();
+  });
 }
 
 /** The sftp-server to run: the one sshd named, or for internal-sftp the one installed. */

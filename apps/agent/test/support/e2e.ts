@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_POLICY, type TranscriptRecord } from '@allmende/protocol';
@@ -29,23 +29,43 @@ const sshOptions = (sshd: Sshd, key: KeyPair, certificate?: string) => [
   'LogLevel=ERROR',
 ];
 
-/** `ssh root@127.0.0.1 COMMAND` without a terminal, as a script would run it. */
+/**
+ * `ssh root@127.0.0.1 COMMAND` without a terminal, as a script would run it. `readSlowly`
+ * waits 10 ms after each read, as a client on a slow link or behind a slow pipe does.
+ */
 export function ssh(
   sshd: Sshd,
   key: KeyPair,
   certificate: string | undefined,
   command: string[],
-  input?: string,
+  options: { input?: string; readSlowly?: boolean } = {},
 ): Promise<SshResult> {
   return new Promise((resolve) => {
-    const child = execFile(
+    const child = spawn(
       'ssh',
       [...sshOptions(sshd, key, certificate), 'root@127.0.0.1', ...command],
-      { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      {
+        timeout: 60_000,
+      },
     );
-    child.stdin?.end(input ?? '');
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (data: Buffer) => stdout.push(data));
+    child.stderr.on('data', (data: Buffer) => stderr.push(data));
+    if (options.readSlowly) {
+      child.stdout.on('data', () => {
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), 10);
+      });
+    }
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }),
+    );
+    child.stdin.end(options.input ?? '');
   });
 }
 

@@ -25,8 +25,9 @@ const X25519_LABEL = 'age-encryption.org/v1/X25519';
 const CHUNK = 64 * 1024;
 const TAG = 16;
 const NONCES_PER_DRAW = 256;
-/** The space segments are sealed into; a write of more starts a new one of this size. */
-const SPACE_BYTES = 1024 * 1024;
+/** The space segments are sealed into grows from a keystroke's to an output stream's needs. */
+const SPACE_MIN = 16 * 1024;
+const SPACE_MAX = 1024 * 1024;
 
 /** A stanza of the age header: its arguments and its body. */
 type Stanza = { args: string[]; body: Uint8Array };
@@ -130,7 +131,8 @@ export class TranscriptSealer {
   #take(bytes: number): Buffer {
     if (this.#spaceUsed + bytes > this.#space.length) {
       // The pieces in the old space keep it alive until they are stored.
-      this.#space = Buffer.allocUnsafe(Math.max(bytes, SPACE_BYTES));
+      const size = Math.max(bytes, SPACE_MIN, Math.min(SPACE_MAX, 2 * this.#space.length));
+      this.#space = Buffer.allocUnsafe(size);
       this.#spaceUsed = 0;
     }
     const out = this.#space.subarray(this.#spaceUsed, this.#spaceUsed + bytes);
