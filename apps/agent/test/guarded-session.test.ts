@@ -312,6 +312,17 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     expect(firstDifference(textOf(records, 'output'), expected)).toBeNull();
   });
 
+  it('passes megabytes of input to a command, all of it stored', async () => {
+    const cert = await certificate();
+    const input = 'allmende\n'.repeat(300_000);
+    const result = await ssh(sshd, cert.key, cert.path, ['wc', '-c'], { input });
+    expect(result).toMatchObject({ code: 0, stdout: `${input.length}\n` });
+    const session = await endedSessionOfSerial(cert.serial);
+    expect(session.inputBytes).toBe(input.length);
+    const { records } = await storedTranscript(session.id);
+    expect(firstDifference(textOf(records, 'input'), input)).toBeNull();
+  });
+
   it('gives a certificate without force-command the recorder all the same', async () => {
     const cert = await certificate({ forceCommand: false });
     const result = await ssh(sshd, cert.key, cert.path, ['echo', 'recorded']);
@@ -452,15 +463,8 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     release();
     expect((await ending).status).toBe(200);
     expect(existsSync(marker)).toBe(false);
-    const ended = await eventually(
-      async () =>
-        (await sessions()).find((s) => s.serial === String(cert.serial) && s.state === 'ended'),
-      'the session to end',
-    );
-    const sealed = await fetch(`${server.url}/api/sessions/${ended.id}/transcript`, {
-      headers: { authorization: `Bearer ${cemToken}` },
-    });
-    const records = await openTranscript(new Uint8Array(await sealed.arrayBuffer()), identity);
+    const ended = await endedSessionOfSerial(cert.serial);
+    const { records } = await storedTranscript(ended.id);
     // Stored (the log has it), never run.
     expect(textOf(records, 'input')).toContain(`touch ${marker}`);
   });
