@@ -246,6 +246,11 @@ class Session {
     const user = userInfo();
     const shell = user.shell ?? '/bin/sh';
     const program = kind === 'sftp' ? sftpServer(command ?? '') : undefined;
+    // A client that is gone (a write to its terminal or pipe fails) hangs the shell up, as a
+    // closed terminal would, and the session ends in order rather than with the recorder.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', () => this.#hangUp('SIGHUP'));
+    }
     if (size) {
       const terminal = pty.spawn(shell, command === null ? ['-l'] : ['-c', command], {
         name: process.env.TERM ?? 'xterm',
@@ -274,7 +279,6 @@ class Session {
         this.#exited(exitCode, signal ? String(signal) : null),
       );
       this.#terminal = asyncTerminal();
-      this.#terminal?.on('error', () => this.#hangUp('SIGHUP'));
       process.stdin.setRawMode(true);
       // The client gets the bytes as the shell's terminal made them, as from script(1) or
       // tmux: the inner terminal already turned \n into \r\n, and libuv's raw mode leaves
@@ -475,7 +479,8 @@ function asyncTerminal(): NodeJS.WriteStream | undefined {
  * however slowly, gets all of it.
  */
 function writtenToClient(stallMs: number): Promise<void> {
-  const waiting = () => process.stdout.writableLength + process.stderr.writableLength;
+  const waiting = () =>
+    [process.stdout, process.stderr].reduce((n, s) => n + (s.destroyed ? 0 : s.writableLength), 0);
   return new Promise((resolve) => {
     let before = waiting();
     let progressAt = Date.now();

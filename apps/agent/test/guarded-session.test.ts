@@ -323,6 +323,24 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     expect(firstDifference(textOf(records, 'input'), input)).toBeNull();
   });
 
+  it('ends a command whose client is gone, and the session with it', async () => {
+    const cert = await certificate();
+    // A command that would write for hours; its first number marks its process.
+    const start = `7${cert.serial}000`;
+    const result = await ssh(sshd, cert.key, cert.path, ['seq', start, '999999999999'], {
+      goneAfter: 100_000,
+    });
+    expect(result.code).toBeNull();
+    // The recorder hung the command up and reported its end, as for a closed terminal.
+    const session = await endedSessionOfSerial(cert.serial);
+    expect(session).toMatchObject({ endReason: 'exit' });
+    expect(session.outputBytes).toBeGreaterThanOrEqual(100_000);
+    await eventually(
+      async () => (await pgrep(`seq ${start} `)) === '' || undefined,
+      'the command to end',
+    );
+  });
+
   it('gives a certificate without force-command the recorder all the same', async () => {
     const cert = await certificate({ forceCommand: false });
     const result = await ssh(sshd, cert.key, cert.path, ['echo', 'recorded']);
@@ -536,4 +554,13 @@ function firstDifference(actual: string, expected: string) {
     actual: around(actual),
     expected: around(expected),
   };
+}
+
+/** The processes whose command line holds `pattern`, one per line (pgrep -af). */
+async function pgrep(pattern: string): Promise<string> {
+  try {
+    return (await run('pgrep', ['-af', pattern])).stdout;
+  } catch {
+    return ''; // pgrep exits 1 when nothing matches
+  }
 }

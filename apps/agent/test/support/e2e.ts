@@ -31,14 +31,15 @@ const sshOptions = (sshd: Sshd, key: KeyPair, certificate?: string) => [
 
 /**
  * `ssh root@127.0.0.1 COMMAND` without a terminal, as a script would run it. `readSlowly`
- * waits 10 ms after each read, as a client on a slow link or behind a slow pipe does.
+ * waits 10 ms after each read, as a client on a slow link or behind a slow pipe does;
+ * `goneAfter` kills the client once that many bytes of output came, as a dropped link does.
  */
 export function ssh(
   sshd: Sshd,
   key: KeyPair,
   certificate: string | undefined,
   command: string[],
-  options: { input?: string; readSlowly?: boolean } = {},
+  options: { input?: string; readSlowly?: boolean; goneAfter?: number } = {},
 ): Promise<SshResult> {
   return new Promise((resolve) => {
     const child = spawn(
@@ -52,6 +53,11 @@ export function ssh(
     const stderr: Buffer[] = [];
     child.stdout.on('data', (data: Buffer) => stdout.push(data));
     child.stderr.on('data', (data: Buffer) => stderr.push(data));
+    let received = 0;
+    child.stdout.on('data', (data: Buffer) => {
+      received += data.length;
+      if (options.goneAfter !== undefined && received >= options.goneAfter) child.kill('SIGKILL');
+    });
     if (options.readSlowly) {
       child.stdout.on('data', () => {
         child.stdout.pause();
