@@ -22,6 +22,8 @@ import { readHostKey } from './host-key.ts';
 const SEND_HIGH = 1024 * 1024;
 /** How long output is gathered before it goes to the server (see #queueOutput). */
 const OUTPUT_BATCH_MS = 4;
+/** Input not yet acknowledged beyond this stops the reading of the client until acks come. */
+const INPUT_HIGH = 1024 * 1024;
 /** Output not yet taken by the client's terminal beyond this pauses the shell. */
 const STDOUT_HIGH = 256 * 1024;
 /** After SIGHUP, a shell has this long before SIGKILL. */
@@ -160,6 +162,7 @@ class Session {
   #seq = 0;
   /** Input sent to the server, not yet acknowledged: it has not reached the shell. */
   readonly #pending = new Map<number, Buffer>();
+  #pendingBytes = 0;
   #inputEnded = false;
   #outputHeld = { socket: false, stdout: false };
   #finish!: (code: number) => void;
@@ -203,14 +206,13 @@ class Session {
         this.#say(`no session: ${message.message} (${message.code})`);
         return this.#end(1);
       case 'ack': {
-        const data = this.#pending.get(message.seq);
-        this.#pending.delete(message.seq);
+        const data = this.#settle(message.seq);
         if (data) this.#child?.write(data);
         if (this.#inputEnded && this.#pending.size === 0) this.#child?.endInput();
         return;
       }
       case 'discarded':
-        this.#pending.delete(message.seq);
+        this.#settle(message.seq);
         if (this.#inputEnded && this.#pending.size === 0) this.#child?.endInput();
         return;
       case 'paused':
@@ -344,8 +346,22 @@ class Session {
       const part = data.subarray(offset, offset + MAX_FRAME_DATA);
       const seq = this.#seq++;
       this.#pending.set(seq, Buffer.from(part));
+      this.#pendingBytes += part.length;
       this.#channel.sendFrame(FRAME.input, seq, part);
     }
+    // A client pasting or piping faster than the server stores waits, rather than the
+    // recorder holding all of it.
+    if (this.#pendingBytes > INPUT_HIGH) process.stdin.pause();
+  }
+
+  /** Input `seq` is acknowledged or discarded: no longer pending. */
+  #settle(seq: number): Buffer | undefined {
+    const data = this.#pending.get(seq);
+    if (!data) return undefined;
+    this.#pending.delete(seq);
+    this.#pendingBytes -= data.length;
+    if (this.#pendingBytes <= INPUT_HIGH / 2 && !this.#done) process.stdin.resume();
+    return data;
   }
 
   #output(data: Buffer, type: number): void {
@@ -427,6 +443,7 @@ class Session {
   #stop(code: number): void {
     if (this.#done || this.#stopping !== undefined) return;
     this.#pending.clear();
+    this.#pendingBytes = 0;
     const child = this.#child;
     if (!child || this.#exitCode !== null) return this.#end(code);
     this.#stopping = code;
@@ -441,6 +458,7 @@ class Session {
     if (this.#done) return;
     this.#done = true;
     this.#pending.clear();
+    this.#pendingBytes = 0;
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     this.#channel.close();
     // What the shell wrote last reaches the client before the recorder exits: the exit drops

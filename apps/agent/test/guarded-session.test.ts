@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import {
   EnrolmentToken,
@@ -321,6 +322,32 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     expect(session.inputBytes).toBe(input.length);
     const { records } = await storedTranscript(session.id);
     expect(firstDifference(textOf(records, 'input'), input)).toBeNull();
+  });
+
+  it('stops reading a client that sends faster than the server stores', async () => {
+    const cert = await certificate();
+    let release!: () => void;
+    const stored = new Promise<number>((resolve) => {
+      holdAcks = { release: new Promise<void>((r) => (release = r)), stored: resolve };
+    });
+    const total = 24 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let taken = 0;
+    const input = Readable.from(
+      (function* () {
+        for (; taken < total; taken += chunk.length) yield chunk;
+      })(),
+    );
+    const result = ssh(sshd, cert.key, cert.path, ['wc', '-c'], { input });
+    // Nothing is acknowledged: the client fills what lies between it and the recorder (ssh's
+    // window of 2 MB, pipes, 1 MiB in the recorder), then waits.
+    await stored;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(taken).toBeGreaterThan(0);
+    expect(taken).toBeLessThan(8 * 1024 * 1024);
+    holdAcks = undefined;
+    release();
+    expect(await result).toMatchObject({ code: 0, stdout: `${total}\n` });
   });
 
   it('ends a command whose client is gone, and the session with it', async () => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { DEFAULT_POLICY, type TranscriptRecord } from '@allmende/protocol';
 import pty from '@lydell/node-pty';
 import type { KeyPair, Sshd } from '../../../../test/support/openssh.ts';
@@ -32,14 +33,15 @@ const sshOptions = (sshd: Sshd, key: KeyPair, certificate?: string) => [
 /**
  * `ssh root@127.0.0.1 COMMAND` without a terminal, as a script would run it. `readSlowly`
  * waits 10 ms after each read, as a client on a slow link or behind a slow pipe does;
- * `goneAfter` kills the client once that many bytes of output came, as a dropped link does.
+ * `goneAfter` kills the client once that many bytes of output came, as a dropped link does. A
+ * stream as `input` is sent as fast as ssh takes it.
  */
 export function ssh(
   sshd: Sshd,
   key: KeyPair,
   certificate: string | undefined,
   command: string[],
-  options: { input?: string; readSlowly?: boolean; goneAfter?: number } = {},
+  options: { input?: string | Readable; readSlowly?: boolean; goneAfter?: number } = {},
 ): Promise<SshResult> {
   return new Promise((resolve) => {
     const child = spawn(
@@ -71,7 +73,8 @@ export function ssh(
         stderr: Buffer.concat(stderr).toString('utf8'),
       }),
     );
-    child.stdin.end(options.input ?? '');
+    if (options.input instanceof Readable) options.input.pipe(child.stdin);
+    else child.stdin.end(options.input ?? '');
   });
 }
 
