@@ -22,7 +22,7 @@ import { readHostKey } from './host-key.ts';
 const SEND_HIGH = 1024 * 1024;
 /** How long output is gathered before it goes to the server (see #queueOutput). */
 const OUTPUT_BATCH_MS = 4;
-/** Input not yet acknowledged beyond this stops the reading of the client until acks come. */
+/** Input not yet acknowledged or not yet read by the shell beyond this holds the client back. */
 const INPUT_HIGH = 1024 * 1024;
 /** Output not yet taken by the client's terminal beyond this pauses the shell. */
 const STDOUT_HIGH = 256 * 1024;
@@ -148,6 +148,8 @@ type SessionOptions = {
 /** What runs the shell or command: a terminal, or plain pipes. */
 type Child = {
   write(data: Buffer): void;
+  /** Input written that the shell has not taken yet (node-pty keeps a terminal's to itself). */
+  inputWaiting(): number;
   endInput(): void;
   pause(): void;
   resume(): void;
@@ -209,12 +211,12 @@ class Session {
         const data = this.#settle(message.seq);
         if (data) this.#child?.write(data);
         if (this.#inputEnded && this.#pending.size === 0) this.#child?.endInput();
-        return;
+        return this.#pace();
       }
       case 'discarded':
         this.#settle(message.seq);
         if (this.#inputEnded && this.#pending.size === 0) this.#child?.endInput();
-        return;
+        return this.#pace();
       case 'paused':
         if (this.#options.size) this.#say(message.message);
         return;
@@ -264,6 +266,7 @@ class Session {
       });
       this.#child = {
         write: (data) => terminal.write(data as unknown as string),
+        inputWaiting: () => 0,
         endInput: () => {},
         pause: () => terminal.pause(),
         resume: () => terminal.resume(),
@@ -303,6 +306,7 @@ class Session {
           });
       this.#child = {
         write: (data) => child.stdin?.write(data),
+        inputWaiting: () => child.stdin?.writableLength ?? 0,
         endInput: () => child.stdin?.end(),
         pause: () => {
           child.stdout?.pause();
@@ -322,6 +326,7 @@ class Session {
         },
       };
       child.stdin?.on('error', () => undefined);
+      child.stdin?.on('drain', () => this.#pace());
       child.stdout?.on('data', (data: Buffer) => this.#output(data, FRAME.output));
       child.stderr?.on('data', (data: Buffer) => this.#output(data, FRAME.error));
       child.on('close', (code, signal) => this.#exited(code, signal));
@@ -349,9 +354,7 @@ class Session {
       this.#pendingBytes += part.length;
       this.#channel.sendFrame(FRAME.input, seq, part);
     }
-    // A client pasting or piping faster than the server stores waits, rather than the
-    // recorder holding all of it.
-    if (this.#pendingBytes > INPUT_HIGH) process.stdin.pause();
+    this.#pace();
   }
 
   /** Input `seq` is acknowledged or discarded: no longer pending. */
@@ -360,8 +363,17 @@ class Session {
     if (!data) return undefined;
     this.#pending.delete(seq);
     this.#pendingBytes -= data.length;
-    if (this.#pendingBytes <= INPUT_HIGH / 2 && !this.#done) process.stdin.resume();
     return data;
+  }
+
+  /**
+   * Reads the client only while what it sent is taken up: a client pasting or piping faster
+   * than the server stores or the shell reads waits, rather than the recorder holding it all.
+   */
+  #pace(): void {
+    const waiting = this.#pendingBytes + (this.#child?.inputWaiting() ?? 0);
+    if (waiting > INPUT_HIGH) process.stdin.pause();
+    else if (waiting <= INPUT_HIGH / 2 && !this.#done) process.stdin.resume();
   }
 
   #output(data: Buffer, type: number): void {

@@ -340,13 +340,31 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     );
     const result = ssh(sshd, cert.key, cert.path, ['wc', '-c'], { input });
     // Nothing is acknowledged: the client fills what lies between it and the recorder (ssh's
-    // window of 2 MB, pipes, 1 MiB in the recorder), then waits.
+    // window of 2 MB, pipes, 1 MiB in the recorder, 1 MiB read ahead here), then waits.
     await stored;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(taken).toBeGreaterThan(0);
-    expect(taken).toBeLessThan(8 * 1024 * 1024);
+    expect(taken).toBeLessThan(6 * 1024 * 1024);
     holdAcks = undefined;
     release();
+    expect(await result).toMatchObject({ code: 0, stdout: `${total}\n` });
+  });
+
+  it('stops reading a client that sends faster than the command reads', async () => {
+    const cert = await certificate();
+    const total = 24 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let taken = 0;
+    const input = Readable.from(
+      (function* () {
+        for (; taken < total; taken += chunk.length) yield chunk;
+      })(),
+    );
+    const result = ssh(sshd, cert.key, cert.path, ['sleep 4; wc -c'], { input });
+    // The server acknowledges what it stores, but the command reads nothing for 4 s.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(taken).toBeGreaterThan(0);
+    expect(taken).toBeLessThan(6 * 1024 * 1024);
     expect(await result).toMatchObject({ code: 0, stdout: `${total}\n` });
   });
 
