@@ -366,6 +366,12 @@ class Session {
     return data;
   }
 
+  /** The session stops: input not yet acknowledged never reaches the shell. */
+  #dropPending(): void {
+    this.#pending.clear();
+    this.#pendingBytes = 0;
+  }
+
   /**
    * Reads the client only while what it sent is taken up: a client pasting or piping faster
    * than the server stores or the shell reads waits, rather than the recorder holding it all.
@@ -454,8 +460,7 @@ class Session {
   /** Ends the shell (SIGHUP, then SIGKILL) and the recorder: fail closed. */
   #stop(code: number): void {
     if (this.#done || this.#stopping !== undefined) return;
-    this.#pending.clear();
-    this.#pendingBytes = 0;
+    this.#dropPending();
     const child = this.#child;
     if (!child || this.#exitCode !== null) return this.#end(code);
     this.#stopping = code;
@@ -469,8 +474,7 @@ class Session {
   #end(code: number): void {
     if (this.#done) return;
     this.#done = true;
-    this.#pending.clear();
-    this.#pendingBytes = 0;
+    this.#dropPending();
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     this.#channel.close();
     // What the shell wrote last reaches the client before the recorder exits: the exit drops
