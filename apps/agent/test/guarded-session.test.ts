@@ -330,42 +330,30 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     const stored = new Promise<number>((resolve) => {
       holdAcks = { release: new Promise<void>((r) => (release = r)), stored: resolve };
     });
-    const total = 24 * 1024 * 1024;
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    let taken = 0;
-    const input = Readable.from(
-      (function* () {
-        for (; taken < total; taken += chunk.length) yield chunk;
-      })(),
-    );
-    const result = ssh(sshd, cert.key, cert.path, ['wc', '-c'], { input });
+    const input = fastInput(24 * 1024 * 1024);
+    const result = ssh(sshd, cert.key, cert.path, ['wc', '-c'], { input: input.stream });
     // Nothing is acknowledged: the client fills what lies between it and the recorder (ssh's
     // window of 2 MB, pipes, 1 MiB in the recorder, 1 MiB read ahead here), then waits.
     await stored;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(taken).toBeGreaterThan(0);
-    expect(taken).toBeLessThan(6 * 1024 * 1024);
+    expect(input.taken()).toBeGreaterThan(0);
+    expect(input.taken()).toBeLessThan(6 * 1024 * 1024);
     holdAcks = undefined;
     release();
-    expect(await result).toMatchObject({ code: 0, stdout: `${total}\n` });
+    expect(await result).toMatchObject({ code: 0, stdout: `${input.total}\n` });
   });
 
   it('stops reading a client that sends faster than the command reads', async () => {
     const cert = await certificate();
-    const total = 24 * 1024 * 1024;
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    let taken = 0;
-    const input = Readable.from(
-      (function* () {
-        for (; taken < total; taken += chunk.length) yield chunk;
-      })(),
-    );
-    const result = ssh(sshd, cert.key, cert.path, ['sleep 4; wc -c'], { input });
+    const input = fastInput(24 * 1024 * 1024);
+    const result = ssh(sshd, cert.key, cert.path, ['sleep 4; wc -c'], {
+      input: input.stream,
+    });
     // The server acknowledges what it stores, but the command reads nothing for 4 s.
     await new Promise((resolve) => setTimeout(resolve, 3_500));
-    expect(taken).toBeGreaterThan(0);
-    expect(taken).toBeLessThan(6 * 1024 * 1024);
-    expect(await result).toMatchObject({ code: 0, stdout: `${total}\n` });
+    expect(input.taken()).toBeGreaterThan(0);
+    expect(input.taken()).toBeLessThan(6 * 1024 * 1024);
+    expect(await result).toMatchObject({ code: 0, stdout: `${input.total}\n` });
   });
 
   it('ends a command whose client is gone, and the session with it', async () => {
@@ -608,4 +596,16 @@ async function pgrep(pattern: string): Promise<string> {
   } catch {
     return ''; // pgrep exits 1 when nothing matches
   }
+}
+
+/** Input in 64 KiB pieces, as fast as a reader takes it; `taken()` tells how much it took. */
+function fastInput(total: number) {
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  let taken = 0;
+  const stream = Readable.from(
+    (function* () {
+      for (; taken < total; taken += chunk.length) yield chunk;
+    })(),
+  );
+  return { total, stream, taken: () => taken };
 }
