@@ -1,4 +1,10 @@
-import { FRAME, FRAME_HEADER, ServerMessage, type AgentMessage } from '@allmende/protocol';
+import {
+  encodeFrame,
+  FRAME,
+  FRAME_HEADER,
+  ServerMessage,
+  type AgentMessage,
+} from '@allmende/protocol';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { AgentError } from './agent-error.ts';
@@ -173,18 +179,10 @@ export class ServerChannel {
   ): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     const parts = data instanceof Uint8Array ? [data] : data;
-    const frame = Buffer.allocUnsafe(FRAME_HEADER + parts.reduce((n, p) => n + p.length, 0));
-    frame[0] = type;
-    frame.writeUInt32BE(seq, 1);
-    let at = FRAME_HEADER;
-    for (const part of parts) {
-      frame.set(part, at);
-      at += part.length;
-    }
-    this.#socket.send(frame, { binary: true }, sent);
+    this.#socket.send(encodeFrame(type, seq, parts), { binary: true }, sent);
   }
 
-  /** Waits for the server's next message that `accept` takes, or for the channel to end. */
+  /** Closes the channel and stops its pings. */
   close(): void {
     this.#closed = true;
     clearInterval(this.#pinger);

@@ -63,6 +63,23 @@ export function hostNamespace(origin: string): string {
  */
 export const FRAME = { input: 1, output: 2, error: 3, ack: 4 } as const;
 export const FRAME_HEADER = 5;
+
+/** The binary frame of `type` and `seq` carrying `parts` one after the other. */
+export function encodeFrame(
+  type: number,
+  seq: number,
+  parts: readonly Uint8Array[] = [],
+): Uint8Array<ArrayBuffer> {
+  const frame = new Uint8Array(FRAME_HEADER + parts.reduce((n, p) => n + p.length, 0));
+  frame[0] = type;
+  new DataView(frame.buffer).setUint32(1, seq);
+  let at = FRAME_HEADER;
+  for (const part of parts) {
+    frame.set(part, at);
+    at += part.length;
+  }
+  return frame;
+}
 /** The most a frame carries; the recorder splits larger reads. */
 export const MAX_FRAME_DATA = 64 * 1024;
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   AgentMessage,
+  encodeFrame,
   FRAME,
   FRAME_HEADER,
   MAX_FRAME_DATA,
@@ -172,11 +173,8 @@ class AgentConnection {
     const session = await this.#deps.sessions.openSession(host, message, {
       send: (m) => this.#send(m),
       ack: (seq) => {
-        if (socket.readyState !== socket.OPEN) return;
-        const frame = Buffer.allocUnsafe(FRAME_HEADER);
-        frame[0] = FRAME.ack;
-        frame.writeUInt32BE(seq, 1);
-        socket.send(frame, { binary: true });
+        if (socket.readyState === socket.OPEN)
+          socket.send(encodeFrame(FRAME.ack, seq), { binary: true });
       },
       pauseReading: () => socket.pause(),
       resumeReading: () => socket.resume(),
