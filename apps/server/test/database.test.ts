@@ -1,3 +1,5 @@
+import type { StatementSync } from 'node:sqlite';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
@@ -22,6 +24,67 @@ describe.each(DIALECTS)('the database on %s', (dialect) => {
       expect.arrayContaining(['log_entries', 'log_tiles', 'log_checkpoints']),
     );
     await second.close();
+  });
+});
+
+describe('a transaction of plain statements on SQLite', () => {
+  let store: TestStore | undefined;
+  afterEach(async () => store?.cleanup());
+
+  it('waits for an open transaction, and rolls back whole when a statement fails', async () => {
+    store = await createTestStore('sqlite');
+    const database = await openDatabase(store);
+    try {
+      const run = database.sqliteTransaction!;
+      await database.db.schema
+        .createTable('probe')
+        .addColumn('n', 'integer', (c) => c.primaryKey())
+        .execute();
+      const insert = (n: number) => (prepare: (sql: string) => StatementSync) =>
+        prepare('insert into probe (n) values (?)').run(n);
+      const rows = () =>
+        database.sqliteTransaction!((prepare) =>
+          prepare('select n from probe order by n')
+            .all()
+            .map((r) => r.n),
+        );
+
+      // A Kysely transaction holds the connection: the plain one runs after its commit.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let opened!: () => void;
+      const open = new Promise<void>((resolve) => (opened = resolve));
+      const order: string[] = [];
+      const kysely = database.db.transaction().execute(async (trx) => {
+        await sql`insert into probe (n) values (1)`.execute(trx);
+        opened();
+        await held;
+        order.push('kysely');
+      });
+      await open;
+      const plain = run((prepare) => {
+        insert(2)(prepare);
+        order.push('plain');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(order).toEqual([]);
+      release();
+      await Promise.all([kysely, plain]);
+      expect(order).toEqual(['kysely', 'plain']);
+
+      // The second insert fails (the key is taken): the first is not kept either.
+      await expect(
+        run((prepare) => {
+          insert(3)(prepare);
+          insert(1)(prepare);
+        }),
+      ).rejects.toThrow(/UNIQUE constraint failed/);
+      expect(await rows()).toEqual([1, 2]);
+      await run(insert(4));
+      expect(await rows()).toEqual([1, 2, 4]);
+    } finally {
+      await database.close();
+    }
   });
 });
 

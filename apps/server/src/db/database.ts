@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
@@ -15,6 +15,8 @@ export type Database = {
   dialect: Dialect;
   /** False once the writer lock is lost (PostgreSQL: its session ended): stop writing. */
   holdsWriterLock: () => boolean;
+  /** SQLite only: a transaction of plain statements (NodeSqliteDialect.transaction). */
+  sqliteTransaction?: <T>(work: (prepare: (sql: string) => StatementSync) => T) => Promise<T>;
   close(): Promise<void>;
 };
 
@@ -75,11 +77,13 @@ function openSqlite(dataDir: string): Database {
   // A page cache of 64 MiB rather than SQLite's 2 MiB: searches and lists read the same pages
   // again and again (a search of 100,000 tickets took half as long; bench/desk.bench.ts).
   sqlite.exec('PRAGMA cache_size = -65536;');
-  const db = new Kysely<Schema>({ dialect: new NodeSqliteDialect(sqlite) });
+  const dialect = new NodeSqliteDialect(sqlite);
+  const db = new Kysely<Schema>({ dialect });
   return {
     db,
     dialect: 'sqlite',
     holdsWriterLock: () => lock.isOpen,
+    sqliteTransaction: (work) => dialect.transaction(work),
     async close() {
       await db.destroy();
       lock.close();

@@ -4,15 +4,19 @@ import type { Schema } from '../db/schema.ts';
 
 export type SessionRow = Schema['sessions'];
 export type SessionUpdate = Updateable<Omit<SessionRow, 'id'>>;
+/** What a write of pieces changes in the session's row. */
+export type PieceTotals = Pick<SessionRow, 'input_bytes' | 'output_bytes' | 'pieces' | 'chunks'>;
 
 const PIECES_PER_INSERT = 1000;
 
 /** Sessions and the sealed pieces of their transcripts. */
 export class SessionRepository {
   readonly #db: Kysely<Schema>;
+  readonly #sqliteTransaction: Database['sqliteTransaction'];
 
-  constructor(database: Pick<Database, 'db'>) {
+  constructor(database: Pick<Database, 'db' | 'sqliteTransaction'>) {
     this.#db = database.db;
+    this.#sqliteTransaction = database.sqliteTransaction;
   }
 
   async insertSession(trx: Transaction<Schema>, row: SessionRow): Promise<void> {
@@ -36,8 +40,23 @@ export class SessionRepository {
     id: string,
     first: number,
     sealed: readonly Uint8Array[],
-    totals?: SessionUpdate,
+    totals?: PieceTotals,
   ): Promise<void> {
+    if (!trx && this.#sqliteTransaction) {
+      // Every keystroke waits for this write: on SQLite it skips Kysely (NodeSqliteDialect).
+      await this.#sqliteTransaction((prepare) => {
+        const insert = prepare(
+          'insert into session_pieces (session_id, seq, sealed) values (?, ?, ?)',
+        );
+        sealed.forEach((piece, i) => insert.run(id, first + i, piece));
+        if (totals) {
+          prepare(
+            'update sessions set input_bytes = ?, output_bytes = ?, pieces = ?, chunks = ? where id = ?',
+          ).run(totals.input_bytes, totals.output_bytes, totals.pieces, totals.chunks, id);
+        }
+      });
+      return;
+    }
     if (!trx) {
       await this.#db.transaction().execute((t) => this.insertPieces(t, id, first, sealed, totals));
       return;
