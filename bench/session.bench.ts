@@ -45,6 +45,10 @@ export type SessionFigures = {
   directMBPerSecond: number;
   recorderMBPerSecond: number;
   throughputRatio: number;
+  relayRoundTripP50Ms: number;
+  relayRoundTripP99Ms: number;
+  relayMBPerSecond: number;
+  relayRatio: number;
 };
 
 const KEYSTROKES = 1000;
@@ -95,6 +99,16 @@ export async function benchSession(say: (line: string) => void): Promise<Session
         env: process.env,
         encoding: null,
       });
+    // A terminal within a terminal without any recording, as tmux, screen or script(1) make
+    // it: what relaying through a second terminal costs by itself.
+    const relayed = (command: string) =>
+      pty.spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+        name: 'xterm',
+        cols: 120,
+        rows: 40,
+        env: process.env,
+        encoding: null,
+      });
 
     // A running server has recorded sessions before: its code is compiled and optimised. The
     // first session of a fresh server pays for that too; it is measured and reported apart. The
@@ -104,11 +118,12 @@ export async function benchSession(say: (line: string) => void): Promise<Session
     const firstSession = await roundTrips(recorder('cat'), true);
     // The machine's speed drifts from minute to minute: each measurement is paired with its
     // baseline right before it, and each figure is the median of RUNS such pairs.
-    const keys: { direct: number[]; recorder: number[] }[] = [];
+    const keys: { direct: number[]; relay: number[]; recorder: number[] }[] = [];
     for (let run = 1; run <= RUNS; run++) {
-      say(`  keystrokes, direct and through the recorder (${run} of ${RUNS}) …`);
+      say(`  keystrokes, direct, through script(1) and the recorder (${run} of ${RUNS}) …`);
       keys.push({
         direct: await roundTrips(direct('cat')),
+        relay: await roundTrips(relayed('cat')),
         recorder: await roundTrips(recorder('cat'), true),
       });
     }
@@ -121,11 +136,12 @@ export async function benchSession(say: (line: string) => void): Promise<Session
 
     const file = join(dir, 'output');
     await writeFile(file, Buffer.alloc(OUTPUT_BYTES, 'allmende\n'));
-    const rates: { direct: number; recorder: number }[] = [];
+    const rates: { direct: number; relay: number; recorder: number }[] = [];
     for (let run = 1; run <= RUNS; run++) {
-      say(`  cat of 100 MB, direct and through the recorder (${run} of ${RUNS}) …`);
+      say(`  cat of 100 MB, direct, through script(1) and the recorder (${run} of ${RUNS}) …`);
       rates.push({
         direct: await throughput(direct(`cat ${file}`)),
+        relay: await throughput(relayed(`cat ${file}`)),
         recorder: await throughput(recorder(`cat ${file}`)),
       });
     }
@@ -156,6 +172,10 @@ export async function benchSession(say: (line: string) => void): Promise<Session
       directMBPerSecond: median(rates.map((r) => r.direct / 1e6)),
       recorderMBPerSecond: median(rates.map((r) => r.recorder / 1e6)),
       throughputRatio: median(rates.map((r) => r.recorder / r.direct)),
+      relayRoundTripP50Ms: median(keys.map((k) => p(k.relay, 0.5))),
+      relayRoundTripP99Ms: median(keys.map((k) => p(k.relay, 0.99))),
+      relayMBPerSecond: median(rates.map((r) => r.relay / 1e6)),
+      relayRatio: median(rates.map((r) => r.relay / r.direct)),
     };
     return figures;
   } finally {
