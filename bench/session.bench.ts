@@ -332,8 +332,11 @@ async function roundTrips(terminal: pty.IPty, recorded = false): Promise<number[
     if (i >= WARMUP) times.push(performance.now() - start);
     if (i % 60 === 59) await echo('\r');
   }
-  terminal.write('\x04');
-  terminal.kill();
+  // The end of input ends cat and with it the terminal; script(1) ignores a hangup while its
+  // command runs.
+  const exited = new Promise<void>((resolve) => terminal.onExit(() => resolve()));
+  terminal.write('\r\x04');
+  await exited;
   return times;
 }
 
