@@ -19,7 +19,7 @@ import {
 import { accessKeyId } from '@allmende/rules';
 import { startServer, type RunningServer } from '@allmende/server';
 import { generateCosignerKeys, generateNoteKeys } from '@allmende/tlog';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sshKeygenSign, type TestKey } from '../../../test/support/ssh-keygen.ts';
 import { CertificateAuthority } from '../../server/src/access/certificate-authority.ts';
 import { request } from '../../server/test/api.ts';
@@ -715,5 +715,45 @@ describe('allmende verify --follow', () => {
     const noLogin = spawnVerify([...args, '--follow', '--ticket'], { ALLMENDE_CONFIG_DIR: config });
     expect(await noLogin.exited).toBe(1);
     expect(noLogin.output.stderr).toContain(`run allmende login ${coop.server.url} first`);
+  });
+
+  it('raises the alarm when no checkpoint reaches the witness quorum for ten minutes', async () => {
+    const coop = await Coop.start('sqlite');
+    await coop.notices(2, 'quiet');
+    await coop.checkpointed();
+    const { verifierKey: witness } = await generateCosignerKeys('witness.example/w');
+    const webhook = await webhookReceiver();
+    const stdout = new Captured();
+    const stderr = new Captured();
+    const stop = new AbortController();
+    // The clock alone is moved; the polls run on real timers.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      const alarmed = runRulesCommand(
+        {
+          ...base(coop),
+          cache: await folder('c'),
+          follow: true,
+          interval: '0.05',
+          witnesses: [witness],
+          webhook: webhook.url,
+        },
+        { stdout, stderr, signal: stop.signal },
+      );
+      await eventually(
+        async () => (stderr.text.includes('waiting for the witnesses') ? true : undefined),
+        'the wait for the witnesses',
+      );
+      expect(stderr.text).not.toContain('ALARM');
+      vi.setSystemTime(Date.now() + 11 * 60_000);
+      expect(await alarmed).toBe(1);
+    } finally {
+      stop.abort();
+      vi.useRealTimers();
+    }
+    expect(stderr.text).toMatch(
+      /allmende verify: ALARM \(witnesses\): no checkpoint reached the witness quorum for 11 minutes: .*cosigned by 0 of the 1/,
+    );
+    expect(webhook.alarms).toMatchObject([{ alarm: 'witnesses', violations: [] }]);
   });
 });
