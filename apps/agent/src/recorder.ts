@@ -175,7 +175,7 @@ class Session {
   /** Set once the recorder ends the shell: the code it exits with. */
   #stopping: number | undefined;
   /** Output not yet sent to the server (see #queueOutput). */
-  #outputBatch: { type: number; parts: Buffer[]; bytes: number } | undefined;
+  #outputBatch: { type: number; parts: Buffer[]; bytes: number; timer: NodeJS.Timeout } | undefined;
   /** The client's terminal, written asynchronously (see asyncTerminal). */
   #terminal: NodeJS.WriteStream | undefined;
 
@@ -411,8 +411,8 @@ class Session {
       batch = undefined;
     }
     if (!batch) {
-      batch = this.#outputBatch = { type, parts: [], bytes: 0 };
-      setTimeout(() => this.#sendOutput(), OUTPUT_BATCH_MS);
+      const timer = setTimeout(() => this.#sendOutput(), OUTPUT_BATCH_MS);
+      batch = this.#outputBatch = { type, parts: [], bytes: 0, timer };
     }
     batch.parts.push(part);
     batch.bytes += part.length;
@@ -423,6 +423,8 @@ class Session {
     const batch = this.#outputBatch;
     if (!batch) return;
     this.#outputBatch = undefined;
+    // Sent before its time (input came, or the batch filled): no wakeup for nothing.
+    clearTimeout(batch.timer);
     this.#channel.sendFrame(batch.type, 0, batch.parts, () => {
       this.#inFlight -= batch.bytes;
       if (this.#inFlight <= SEND_HIGH / 2) this.#relieve('socket');
