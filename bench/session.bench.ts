@@ -27,6 +27,7 @@ import { generateHostKey, signAsHost } from '../apps/agent/src/host-key.ts';
 import { startServer } from '../apps/server/src/server.ts';
 import { request, signIn } from '../apps/server/test/api.ts';
 import { createTestStore } from '../apps/server/test/harness.ts';
+import { hostBody } from '../test/support/coop-fixtures.ts';
 import { draft, signedBy, testMember } from '../test/support/members.ts';
 import { makeKey, signCertificate } from '../test/support/openssh.ts';
 import { TestSessionAuthority } from '../test/support/session-authority.ts';
@@ -232,13 +233,7 @@ async function serveInThread(caPublicKey: string, port: MessagePort): Promise<vo
   });
   await server.coop.submit(
     await signedBy(
-      draft('host.added', 'ada', {
-        name: 'bench',
-        address: '127.0.0.1',
-        provider: 'Bench',
-        location: 'Loopback',
-        monthlyCost: { amount: 0, currency: 'EUR' },
-      }),
+      draft('host.added', 'ada', hostBody('bench', { address: '127.0.0.1' })),
       server.log.origin,
       ada,
     ),

@@ -13,6 +13,7 @@ import {
   type SubmittedStatement,
 } from '@allmende/protocol';
 import { formatSignature, parsePublicKey, signedDataFor } from '@allmende/ssh';
+import { privateServiceBody } from './coop-fixtures.ts';
 
 /**
  * Members for tests: Ed25519 keys made with node:crypto that sign statements exactly as
@@ -110,17 +111,7 @@ export async function stewardedService(
   >,
 ): Promise<SubmittedStatement[]> {
   const { slug, steward, deputy, ...fields } = service;
-  const body = {
-    slug,
-    name: slug,
-    description: '',
-    sensitivity: 'private' as const,
-    status: 'running' as const,
-    addresses: [],
-    docPage: null,
-    hosts: [],
-    ...fields,
-  };
+  const body = privateServiceBody({ slug, name: slug, ...fields });
   const by = steward.handle;
   return [
     await signedBy(draft('service.created', by, body), origin, steward),

@@ -20,6 +20,7 @@ import { accessKeyId } from '@allmende/rules';
 import { startServer, type RunningServer } from '@allmende/server';
 import { generateCosignerKeys, generateNoteKeys } from '@allmende/tlog';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { hostBody, privateServiceBody } from '../../../test/support/coop-fixtures.ts';
 import { sshKeygenSign, type TestKey } from '../../../test/support/ssh-keygen.ts';
 import { CertificateAuthority } from '../../server/src/access/certificate-authority.ts';
 import { request } from '../../server/test/api.ts';
@@ -261,23 +262,12 @@ async function launch(
  */
 async function activeCoop(dialect: TestDialect) {
   const coop = await Coop.start(dialect);
-  await coop.submit('ada', 'host.added', {
-    name: 'h1',
-    address: 'h1.coop.test',
-    provider: 'Hetzner',
-    location: 'Falkenstein',
-    monthlyCost: { amount: 990, currency: 'EUR' },
-  });
-  await coop.submit('bo', 'service.created', {
-    slug: 'mail',
-    name: 'Mail',
-    description: '',
-    sensitivity: 'private',
-    status: 'running',
-    addresses: [],
-    docPage: null,
-    hosts: ['h1'],
-  });
+  await coop.submit('ada', 'host.added', hostBody('h1'));
+  await coop.submit(
+    'bo',
+    'service.created',
+    privateServiceBody({ slug: 'mail', name: 'Mail', hosts: ['h1'] }),
+  );
   await coop.submit('bo', 'steward.assigned', { service: 'mail', handle: 'bo', role: 'steward' });
   await coop.submit('dana', 'key.revoked', { handle: 'dana', key: keys.get('dana2')!.fingerprint });
   const pending = await coop.requestAccess('bo');

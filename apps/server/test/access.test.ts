@@ -17,6 +17,7 @@ import {
 } from '@allmende/protocol';
 import { accessKeyId, replayStatements, requestDigest } from '@allmende/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostBody, privateServiceBody } from '../../../test/support/coop-fixtures.ts';
 import {
   describeCertificate,
   generateKey,
@@ -66,30 +67,21 @@ describe.each(DIALECTS)('access requests on %s', (dialect) => {
     namespace = statementNamespace(origin);
     server.access.onRevoked((serial) => revoked.push(serial));
     // bo looks after mail, a private service on h1: two approvals, 60 minutes at most.
-    await submit('ada', 'host.added', {
-      name: 'h1',
-      address: 'h1.coop.test',
-      provider: 'Hetzner',
-      location: 'Falkenstein',
-      monthlyCost: { amount: 990, currency: 'EUR' },
-    });
-    await submit('ada', 'host.added', {
-      name: 'h2',
-      address: 'h2.coop.test',
-      provider: 'netcup',
-      location: 'Nürnberg',
-      monthlyCost: { amount: 500, currency: 'EUR' },
-    });
-    await submit('bo', 'service.created', {
-      slug: 'mail',
-      name: 'Mail',
-      description: '',
-      sensitivity: 'private',
-      status: 'running',
-      addresses: [],
-      docPage: null,
-      hosts: ['h1'],
-    });
+    await submit('ada', 'host.added', hostBody('h1'));
+    await submit(
+      'ada',
+      'host.added',
+      hostBody('h2', {
+        provider: 'netcup',
+        location: 'Nürnberg',
+        monthlyCost: { amount: 500, currency: 'EUR' },
+      }),
+    );
+    await submit(
+      'bo',
+      'service.created',
+      privateServiceBody({ slug: 'mail', name: 'Mail', hosts: ['h1'] }),
+    );
     await submit('bo', 'steward.assigned', { service: 'mail', handle: 'bo', role: 'steward' });
     ticket = await openTicket('bo', 'The mail queue is stuck');
   });

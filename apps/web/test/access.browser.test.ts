@@ -12,6 +12,7 @@ import { keyIdOf } from '@allmende/rules';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/server.ts';
+import { hostBody, privateServiceBody } from '../../../test/support/coop-fixtures.ts';
 import { launchChromium } from '../../../test/support/chromium.ts';
 import { testPasskey, type TestPasskey } from '../../../test/support/members.ts';
 import {
@@ -113,29 +114,14 @@ beforeAll(async () => {
     ],
   });
   namespace = CoopInfo.parse(await (await fetch(`${base}/api/coop`)).json()).namespace;
+  await post('/api/statements', await signed('bo', 'host.added', hostBody('h1')), 201);
   await post(
     '/api/statements',
-    await signed('bo', 'host.added', {
-      name: 'h1',
-      address: 'h1.coop.test',
-      provider: 'Hetzner',
-      location: 'Falkenstein',
-      monthlyCost: { amount: 990, currency: 'EUR' },
-    }),
-    201,
-  );
-  await post(
-    '/api/statements',
-    await signed('bo', 'service.created', {
-      slug: 'mail',
-      name: 'Mail',
-      description: '',
-      sensitivity: 'private',
-      status: 'running',
-      addresses: [],
-      docPage: null,
-      hosts: ['h1'],
-    }),
+    await signed(
+      'bo',
+      'service.created',
+      privateServiceBody({ slug: 'mail', name: 'Mail', hosts: ['h1'] }),
+    ),
     201,
   );
   ticket = (

@@ -8,6 +8,7 @@ import type { Statement, StatementOf, SubmittedStatement } from '@allmende/proto
 import { parseCertificate } from '@allmende/ssh';
 import { sha256 } from '@allmende/tlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostBody, privateServiceBody } from '../../../test/support/coop-fixtures.ts';
 import {
   draft,
   genesisStatement,
@@ -120,25 +121,14 @@ async function withRequest() {
     log.push({ index: log.length, statement: full });
     return log.length - 1;
   }
-  const host = {
-    address: 'h1.test',
-    provider: 'P',
-    location: 'L',
-    monthlyCost: { amount: 1, currency: 'EUR' },
-  };
-  await member(await signedBy(draft('host.added', 'ada', { name: 'h1', ...host }), ORIGIN, ada));
+  await member(await signedBy(draft('host.added', 'ada', hostBody('h1')), ORIGIN, ada));
   await member(
     await signedBy(
-      draft('service.created', 'bo', {
-        slug: 'mail',
-        name: 'Mail',
-        description: '',
-        sensitivity: 'private',
-        status: 'running',
-        addresses: [],
-        docPage: null,
-        hosts: ['h1'],
-      }),
+      draft(
+        'service.created',
+        'bo',
+        privateServiceBody({ slug: 'mail', name: 'Mail', hosts: ['h1'] }),
+      ),
       ORIGIN,
       bo,
     ),

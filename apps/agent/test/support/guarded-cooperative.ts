@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { request, type Reply } from '../../../server/test/api.ts';
 import { createTestStore, type TestDialect, type TestStore } from '../../../server/test/harness.ts';
 import { startServer, type RunningServer } from '../../../server/src/server.ts';
+import { hostBody, privateServiceBody } from '../../../../test/support/coop-fixtures.ts';
 import { startSshd, type KeyPair, type Sshd } from '../../../../test/support/openssh.ts';
 import { generateKey, sshKeygenSign, type TestKey } from '../../../../test/support/ssh-keygen.ts';
 import { RECORDER_SCRIPT, enroll } from '../../src/enroll.ts';
@@ -129,32 +130,11 @@ export async function openGuardedCooperative(
     commandLines: 'public',
   };
   await submit(signed('policy.set', { policy }, 'ada', 'bo'));
-  await submit(
-    signed(
-      'host.added',
-      {
-        name: HOST,
-        address: '127.0.0.1',
-        provider: 'Test',
-        location: 'Loopback',
-        monthlyCost: { amount: 0, currency: 'EUR' },
-      },
-      'ada',
-    ),
-  );
+  await submit(signed('host.added', hostBody(HOST, { address: '127.0.0.1' }), 'ada'));
   await submit(
     signed(
       'service.created',
-      {
-        slug: 'mail',
-        name: 'Mail',
-        description: '',
-        sensitivity: 'private',
-        status: 'running',
-        addresses: [],
-        docPage: null,
-        hosts: [HOST],
-      },
+      privateServiceBody({ slug: 'mail', name: 'Mail', hosts: [HOST] }),
       'bo',
     ),
   );
