@@ -302,6 +302,30 @@ function base(coop: Coop) {
   return { url: coop.logUrl, key: coop.server.log.verifierKey };
 }
 
+/** `verify --follow` in this process, once it waits for a witness that never cosigns. */
+async function followWithoutWitnesses(coop: Coop, args: Partial<RulesCommandArgs> = {}) {
+  const { verifierKey: witness } = await generateCosignerKeys('witness.example/w');
+  const stop = new AbortController();
+  const stdout = new Captured();
+  const stderr = new Captured();
+  const done = runRulesCommand(
+    {
+      ...base(coop),
+      cache: await folder('c'),
+      follow: true,
+      interval: '0.05',
+      witnesses: [witness],
+      ...args,
+    },
+    { stdout, stderr, signal: stop.signal },
+  );
+  await eventually(
+    async () => (stderr.text.includes('waiting for the witnesses') ? true : undefined),
+    'the wait for the witnesses',
+  );
+  return { done, stdout, stderr, stop };
+}
+
 async function verify(coop: Coop, cache: string, args: Partial<RulesCommandArgs> = {}) {
   await coop.checkpointed();
   const stdout = new Captured();
@@ -666,24 +690,7 @@ describe('allmende verify --follow', () => {
     }
 
     // Witnesses that have not cosigned: waited for, not an alarm; a stop ends the wait.
-    const { verifierKey: witness } = await generateCosignerKeys('witness.example/w');
-    const stop = new AbortController();
-    const stdout = new Captured();
-    const stderr = new Captured();
-    const waiting = runRulesCommand(
-      {
-        ...base(coop),
-        cache: await folder('c'),
-        follow: true,
-        interval: '0.05',
-        witnesses: [witness],
-      },
-      { stdout, stderr, signal: stop.signal },
-    );
-    await eventually(
-      async () => (stderr.text.includes('waiting for the witnesses') ? true : undefined),
-      'the wait for the witnesses',
-    );
+    const { done: waiting, stdout, stderr, stop } = await followWithoutWitnesses(coop);
     expect(stdout.text).toContain('  witnesses   not yet: checkpoint: cosigned by 0 of the 1');
     stop.abort();
     expect(await waiting).toBe(0);
@@ -711,32 +718,14 @@ describe('allmende verify --follow', () => {
     const coop = await Coop.start('sqlite');
     await coop.notices(2, 'quiet');
     await coop.checkpointed();
-    const { verifierKey: witness } = await generateCosignerKeys('witness.example/w');
     const webhook = await webhookReceiver();
-    const stdout = new Captured();
-    const stderr = new Captured();
-    const stop = new AbortController();
-    // The clock alone is moved; the polls run on real timers.
+    const { done, stderr, stop } = await followWithoutWitnesses(coop, { webhook: webhook.url });
+    expect(stderr.text).not.toContain('ALARM');
+    // The clock alone is moved; the polls go on on real timers.
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     try {
-      const alarmed = runRulesCommand(
-        {
-          ...base(coop),
-          cache: await folder('c'),
-          follow: true,
-          interval: '0.05',
-          witnesses: [witness],
-          webhook: webhook.url,
-        },
-        { stdout, stderr, signal: stop.signal },
-      );
-      await eventually(
-        async () => (stderr.text.includes('waiting for the witnesses') ? true : undefined),
-        'the wait for the witnesses',
-      );
-      expect(stderr.text).not.toContain('ALARM');
       vi.setSystemTime(Date.now() + 11 * 60_000);
-      expect(await alarmed).toBe(1);
+      expect(await done).toBe(1);
     } finally {
       stop.abort();
       vi.useRealTimers();
