@@ -80,36 +80,17 @@ export async function benchSession(say: (line: string) => void): Promise<Session
     const auth = join(dir, 'ssh-user-auth');
     await writeFile(auth, `publickey ${certificate}\n`);
     const recorder = (command: string) =>
-      pty.spawn(process.execPath, [RECORDER_SCRIPT, '--agent-dir', agentDir], {
-        name: 'xterm',
-        cols: 120,
-        rows: 40,
-        env: {
-          ...process.env,
-          SSH_USER_AUTH: auth,
-          SSH_TTY: '/dev/pts/bench',
-          SSH_ORIGINAL_COMMAND: command,
-        },
-        encoding: null,
+      terminal(process.execPath, [RECORDER_SCRIPT, '--agent-dir', agentDir], {
+        ...process.env,
+        SSH_USER_AUTH: auth,
+        SSH_TTY: '/dev/pts/bench',
+        SSH_ORIGINAL_COMMAND: command,
       });
-    const direct = (command: string) =>
-      pty.spawn('/bin/sh', ['-c', command], {
-        name: 'xterm',
-        cols: 120,
-        rows: 40,
-        env: process.env,
-        encoding: null,
-      });
+    const direct = (command: string) => terminal('/bin/sh', ['-c', command]);
     // A terminal within a terminal without any recording, as tmux, screen or script(1) make
     // it: what relaying through a second terminal costs by itself.
     const relayed = (command: string) =>
-      pty.spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
-        name: 'xterm',
-        cols: 120,
-        rows: 40,
-        env: process.env,
-        encoding: null,
-      });
+      terminal('script', ['--quiet', '--return', '--command', command, '/dev/null']);
 
     // A running server has recorded sessions before: its code is compiled and optimised. The
     // first session of a fresh server pays for that too; it is measured and reported apart. The
@@ -117,8 +98,8 @@ export async function benchSession(say: (line: string) => void): Promise<Session
     // every one.
     say('  keystrokes through the recorder, first session of the server …');
     const firstSession = await roundTrips(recorder('cat'), true);
-    // The machine's speed drifts from minute to minute: each measurement is paired with its
-    // baseline right before it, and each figure is the median of RUNS such pairs.
+    // The machine's speed drifts from minute to minute: each measurement through the recorder
+    // comes right after its baseline and script(1), and each figure is the median of RUNS.
     const keys: { direct: number[]; relay: number[]; recorder: number[] }[] = [];
     for (let run = 1; run <= RUNS; run++) {
       say(`  keystrokes, direct, through script(1) and the recorder (${run} of ${RUNS}) …`);
@@ -293,6 +274,11 @@ async function enrolWithoutSshd(url: string, origin: string, token: string, dir:
   };
   await writeFileAtomic(files.config, JSON.stringify(config), 0o600);
   return agentDir;
+}
+
+/** A terminal of the same size for every measurement, running `file`. */
+function terminal(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): pty.IPty {
+  return pty.spawn(file, args, { name: 'xterm', cols: 120, rows: 40, env, encoding: null });
 }
 
 /** Types one key at a time and waits for its echo; returns each round trip in ms. */
