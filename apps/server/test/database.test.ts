@@ -1,8 +1,8 @@
-import type { StatementSync } from 'node:sqlite';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
+import type { Prepare } from '../src/db/node-sqlite-dialect.ts';
 import { startServer } from '../src/server.ts';
 import { DIALECTS, createTestStore, eventually, type TestStore } from './harness.ts';
 
@@ -40,10 +40,10 @@ describe('a transaction of plain statements on SQLite', () => {
         .createTable('probe')
         .addColumn('n', 'integer', (c) => c.primaryKey())
         .execute();
-      const insert = (n: number) => (prepare: (sql: string) => StatementSync) =>
+      const insert = (n: number) => (prepare: Prepare) =>
         prepare('insert into probe (n) values (?)').run(n);
       const rows = () =>
-        database.sqliteTransaction!((prepare) =>
+        run((prepare) =>
           prepare('select n from probe order by n')
             .all()
             .map((r) => r.n),

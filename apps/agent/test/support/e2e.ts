@@ -53,13 +53,13 @@ export function ssh(
     );
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (data: Buffer) => stdout.push(data));
-    child.stderr.on('data', (data: Buffer) => stderr.push(data));
     let received = 0;
     child.stdout.on('data', (data: Buffer) => {
+      stdout.push(data);
       received += data.length;
       if (options.goneAfter !== undefined && received >= options.goneAfter) child.kill('SIGKILL');
     });
+    child.stderr.on('data', (data: Buffer) => stderr.push(data));
     if (options.readSlowly) {
       child.stdout.on('data', () => {
         child.stdout.pause();

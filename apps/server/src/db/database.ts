@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
 import { migrations } from './migrations.ts';
-import { NodeSqliteDialect } from './node-sqlite-dialect.ts';
+import { NodeSqliteDialect, type Prepare } from './node-sqlite-dialect.ts';
 import type { Schema } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -16,7 +16,7 @@ export type Database = {
   /** False once the writer lock is lost (PostgreSQL: its session ended): stop writing. */
   holdsWriterLock: () => boolean;
   /** SQLite only: a transaction of plain statements (NodeSqliteDialect.transaction). */
-  sqliteTransaction?: <T>(work: (prepare: (sql: string) => StatementSync) => T) => Promise<T>;
+  sqliteTransaction?: <T>(work: (prepare: Prepare) => T) => Promise<T>;
   close(): Promise<void>;
 };
 

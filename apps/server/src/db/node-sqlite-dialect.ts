@@ -11,6 +11,9 @@ import {
   type QueryResult,
 } from 'kysely';
 
+/** Prepares (or takes from the cache) a statement, inside a plain transaction. */
+export type Prepare = (sql: string) => StatementSync;
+
 /**
  * Kysely over Node's built-in `node:sqlite`, so the default install needs no native addon.
  *
@@ -30,7 +33,7 @@ export class NodeSqliteDialect implements Dialect {
    * statements: for the small writes that a waiting user pays for, where building and compiling
    * Kysely's queries cost as much as SQLite itself (bench/README.md, "The session recorder").
    */
-  transaction<T>(work: (prepare: (sql: string) => StatementSync) => T): Promise<T> {
+  transaction<T>(work: (prepare: Prepare) => T): Promise<T> {
     return this.#driver.transaction(work);
   }
 
@@ -74,7 +77,7 @@ class NodeSqliteDriver implements Driver {
     release?.();
   }
 
-  async transaction<T>(work: (prepare: (sql: string) => StatementSync) => T): Promise<T> {
+  async transaction<T>(work: (prepare: Prepare) => T): Promise<T> {
     const connection = (await this.acquireConnection()) as NodeSqliteConnection;
     try {
       return connection.transaction(work);
@@ -115,7 +118,7 @@ class NodeSqliteConnection implements DatabaseConnection {
     return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
   }
 
-  transaction<T>(work: (prepare: (sql: string) => StatementSync) => T): T {
+  transaction<T>(work: (prepare: Prepare) => T): T {
     this.#database.exec('begin immediate');
     try {
       const result = work((sql) => this.#prepare(sql));
