@@ -28,6 +28,7 @@ import { startServer } from '../apps/server/src/server.ts';
 import { request, signIn } from '../apps/server/test/api.ts';
 import { createTestStore } from '../apps/server/test/harness.ts';
 import { hostBody } from '../test/support/coop-fixtures.ts';
+import { FLOOR_RELAY, startFloorServer } from './write-ahead-floor.ts';
 import { draft, signedBy, testMember } from '../test/support/members.ts';
 import { makeKey, signCertificate } from '../test/support/openssh.ts';
 import { TestSessionAuthority } from '../test/support/session-authority.ts';
@@ -50,6 +51,10 @@ export type SessionFigures = {
   relayRoundTripP99Ms: number;
   relayMBPerSecond: number;
   relayRatio: number;
+  floorRoundTripP50Ms: number;
+  floorRoundTripP99Ms: number;
+  floorAddedP99Ms: number;
+  recorderOverFloorP99Ms: number;
 };
 
 const KEYSTROKES = 1000;
@@ -69,6 +74,7 @@ export async function benchSession(say: (line: string) => void): Promise<Session
   const dir = await mkdtemp(join(tmpdir(), 'allmende-bench-session-'));
   const ca = await makeKey(dir, 'ca');
   const server = await startServerThread(ca.publicKey);
+  const floorServer = await startFloorServer(dir);
   try {
     const agentDir = await enrolWithoutSshd(server.url, server.origin, server.token, dir);
     const user = await makeKey(dir, 'user');
@@ -91,6 +97,13 @@ export async function benchSession(say: (line: string) => void): Promise<Session
     // it: what relaying through a second terminal costs by itself.
     const relayed = (command: string) =>
       terminal('script', ['--quiet', '--return', '--command', command, '/dev/null']);
+    // The least that write-ahead costs a key here, whoever builds the recorder: a relay in Node
+    // waiting for a bare SQLite commit in a thread (write-ahead-floor.ts).
+    const floor = (command: string) =>
+      terminal(process.execPath, [FLOOR_RELAY, command], {
+        ...process.env,
+        FLOOR_URL: floorServer.url,
+      });
 
     // A running server has recorded sessions before: its code is compiled and optimised. The
     // first session of a fresh server pays for that too; it is measured and reported apart. The
@@ -100,12 +113,15 @@ export async function benchSession(say: (line: string) => void): Promise<Session
     const firstSession = await roundTrips(recorder('cat'), true);
     // The machine's speed drifts from minute to minute: each measurement through the recorder
     // comes right after its baseline and script(1), and each figure is the median of RUNS.
-    const keys: { direct: number[]; relay: number[]; recorder: number[] }[] = [];
+    const keys: { direct: number[]; relay: number[]; floor: number[]; recorder: number[] }[] = [];
     for (let run = 1; run <= RUNS; run++) {
-      say(`  keystrokes, direct, through script(1) and the recorder (${run} of ${RUNS}) …`);
+      say(
+        `  keystrokes, direct, through script(1), the floor and the recorder (${run} of ${RUNS}) …`,
+      );
       keys.push({
         direct: await roundTrips(direct('cat')),
         relay: await roundTrips(relayed('cat')),
+        floor: await roundTrips(floor('cat'), true),
         recorder: await roundTrips(recorder('cat'), true),
       });
     }
@@ -158,9 +174,14 @@ export async function benchSession(say: (line: string) => void): Promise<Session
       relayRoundTripP99Ms: median(keys.map((k) => p(k.relay, 0.99))),
       relayMBPerSecond: median(rates.map((r) => r.relay / 1e6)),
       relayRatio: median(rates.map((r) => r.relay / r.direct)),
+      floorRoundTripP50Ms: median(keys.map((k) => p(k.floor, 0.5))),
+      floorRoundTripP99Ms: median(keys.map((k) => p(k.floor, 0.99))),
+      floorAddedP99Ms: median(keys.map((k) => p(k.floor, 0.99) - p(k.direct, 0.99))),
+      recorderOverFloorP99Ms: median(keys.map((k) => p(k.recorder, 0.99) - p(k.floor, 0.99))),
     };
     return figures;
   } finally {
+    await floorServer.close();
     await server.close();
     await rm(dir, { recursive: true, force: true });
   }
@@ -282,7 +303,7 @@ function terminal(file: string, args: string[], env: NodeJS.ProcessEnv = process
 }
 
 /** Types one key at a time and waits for its echo; returns each round trip in ms. */
-async function roundTrips(terminal: pty.IPty, recorded = false): Promise<number[]> {
+async function roundTrips(terminal: pty.IPty, startsLate = false): Promise<number[]> {
   let seen = '';
   let wake: (() => void) | undefined;
   terminal.onData((data) => {
@@ -297,9 +318,10 @@ async function roundTrips(terminal: pty.IPty, recorded = false): Promise<number[
     terminal.write(key);
     await until(key, before);
   };
-  // Before the recorder has opened its session, its own terminal still echoes: wait until a
-  // line comes back twice, once echoed and once from cat behind the recorder.
-  if (recorded) {
+  // A relay in Node (the recorder, the floor's) starts late, and until it has made its terminal
+  // raw, that terminal echoes too: wait until a line comes back twice, once echoed and once from
+  // cat behind the relay.
+  if (startsLate) {
     terminal.write('ready\r');
     while (seen.split('ready').length < 3) await new Promise<void>((r) => (wake = r));
   } else {

@@ -1,0 +1,47 @@
+/**
+ * The relay of the write-ahead floor (write-ahead-floor.ts): `node write-ahead-relay.ts COMMAND`
+ * in a terminal, FLOOR_URL in its environment. The terminal is set up as the recorder sets up
+ * the client's (raw, without output processing); a key reaches the command's terminal only
+ * once the floor's thread has stored it.
+ */
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { encodeFrame, FRAME } from '@allmende/protocol';
+import pty from '@lydell/node-pty';
+import { WebSocket } from 'ws';
+
+const [command = 'cat'] = process.argv.slice(2);
+const socket = new WebSocket(process.env.FLOOR_URL ?? 'ws://127.0.0.1:1');
+await once(socket, 'open');
+
+const shell = pty.spawn('/bin/sh', ['-c', command], {
+  name: process.env.TERM ?? 'xterm',
+  cols: process.stdout.columns || 80,
+  rows: process.stdout.rows || 24,
+  env: process.env,
+  encoding: null,
+});
+process.stdin.setRawMode(true);
+spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+
+const pending = new Map<number, Buffer>();
+let seq = 0;
+process.stdin.on('data', (data: Buffer) => {
+  pending.set(seq, data);
+  socket.send(encodeFrame(FRAME.input, seq++, [data]));
+});
+socket.on('message', (ack: Buffer) => {
+  const seq = ack.readUInt32BE(1);
+  shell.write(pending.get(seq) as unknown as string);
+  pending.delete(seq);
+});
+shell.onData((data) => {
+  const bytes = data as unknown as Buffer;
+  process.stdout.write(bytes);
+  socket.send(encodeFrame(FRAME.output, 0, [bytes]));
+});
+shell.onExit(({ exitCode }) => {
+  process.stdin.setRawMode(false);
+  socket.close();
+  process.exit(exitCode);
+});
