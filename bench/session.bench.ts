@@ -55,6 +55,8 @@ export type SessionFigures = {
   floorRoundTripP99Ms: number;
   floorAddedP99Ms: number;
   recorderOverFloorP99Ms: number;
+  floorMBPerSecond: number;
+  floorRatio: number;
 };
 
 const KEYSTROKES = 1000;
@@ -134,12 +136,15 @@ export async function benchSession(say: (line: string) => void): Promise<Session
 
     const file = join(dir, 'output');
     await writeFile(file, Buffer.alloc(OUTPUT_BYTES, 'allmende\n'));
-    const rates: { direct: number; relay: number; recorder: number }[] = [];
+    const rates: { direct: number; relay: number; floor: number; recorder: number }[] = [];
     for (let run = 1; run <= RUNS; run++) {
-      say(`  cat of 100 MB, direct, through script(1) and the recorder (${run} of ${RUNS}) …`);
+      say(
+        `  cat of 100 MB, direct, through script(1), the floor and the recorder (${run} of ${RUNS}) …`,
+      );
       rates.push({
         direct: await throughput(direct(`cat ${file}`)),
         relay: await throughput(relayed(`cat ${file}`)),
+        floor: await throughput(floor(`cat ${file}`)),
         recorder: await throughput(recorder(`cat ${file}`)),
       });
     }
@@ -178,6 +183,8 @@ export async function benchSession(say: (line: string) => void): Promise<Session
       floorRoundTripP99Ms: median(keys.map((k) => p(k.floor, 0.99))),
       floorAddedP99Ms: median(keys.map((k) => p(k.floor, 0.99) - p(k.direct, 0.99))),
       recorderOverFloorP99Ms: median(keys.map((k) => p(k.recorder, 0.99) - p(k.floor, 0.99))),
+      floorMBPerSecond: median(rates.map((r) => r.floor / 1e6)),
+      floorRatio: median(rates.map((r) => r.floor / r.direct)),
     };
     return figures;
   } finally {

@@ -3,15 +3,16 @@
  * machine. A relay in Node (`FLOOR_RELAY`) sends each key over a WebSocket to a thread that
  * commits it to SQLite (WAL, `synchronous = FULL`: one fsync) before acknowledging it, and only
  * then writes it to the shell's terminal; the shell's output goes back to the client and to the
- * thread, which stores it with the next key. No certificate, no session, no sealing, no digests,
- * no log: what is left is the processes, the hand-offs between them and the commit that
- * write-ahead needs. The benchmark types the same keys through it as through the recorder.
+ * thread, which stores it with the next key or once 64 KiB have come. No certificate, no session,
+ * no sealing, no digests, no log: what is left is the processes, the hand-offs between them and
+ * the commits that recording needs. The benchmark types the same keys and runs the same `cat`
+ * through it as through the recorder.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { encodeFrame, FRAME } from '@allmende/protocol';
+import { encodeFrame, FRAME, MAX_FRAME_DATA } from '@allmende/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /** The relay's script: `node FLOOR_RELAY COMMAND`, with FLOOR_URL in its environment. */
@@ -39,18 +40,27 @@ function serve(dir: string): void {
   const insert = db.prepare('INSERT INTO records (type, data) VALUES (?, ?)');
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   server.on('connection', (socket: WebSocket) => {
-    let output: Buffer[] = [];
+    let held: Buffer[] = [];
+    let heldBytes = 0;
+    const store = (frames: Buffer[]) => {
+      db.exec('BEGIN IMMEDIATE');
+      for (const frame of frames) insert.run(frame[0]!, frame);
+      db.exec('COMMIT');
+    };
     socket.on('message', (frame: Buffer) => {
-      if (frame[0] !== FRAME.input) {
-        output.push(frame);
+      if (frame[0] === FRAME.input) {
+        store([...held, frame]);
+        held = [];
+        heldBytes = 0;
+        socket.send(encodeFrame(FRAME.ack, frame.readUInt32BE(1)));
         return;
       }
-      db.exec('BEGIN IMMEDIATE');
-      for (const record of output) insert.run(record[0]!, record);
-      insert.run(FRAME.input, frame);
-      db.exec('COMMIT');
-      output = [];
-      socket.send(encodeFrame(FRAME.ack, frame.readUInt32BE(1)));
+      held.push(frame);
+      heldBytes += frame.length;
+      if (heldBytes < MAX_FRAME_DATA) return;
+      store(held);
+      held = [];
+      heldBytes = 0;
     });
   });
   server.on('listening', () => {

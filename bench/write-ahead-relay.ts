@@ -2,7 +2,8 @@
  * The relay of the write-ahead floor (write-ahead-floor.ts): `node write-ahead-relay.ts COMMAND`
  * in a terminal, FLOOR_URL in its environment. The terminal is set up as the recorder sets up
  * the client's (raw, without output processing); a key reaches the command's terminal only
- * once the floor's thread has stored it.
+ * once the floor's thread has stored it. Output that the thread has not taken beyond 1 MiB
+ * pauses the command, as the recorder's does.
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,6 +11,7 @@ import { encodeFrame, FRAME } from '@allmende/protocol';
 import pty from '@lydell/node-pty';
 import { WebSocket } from 'ws';
 
+const SEND_HIGH = 1024 * 1024;
 const [command = 'cat'] = process.argv.slice(2);
 const socket = new WebSocket(process.env.FLOOR_URL ?? 'ws://127.0.0.1:1');
 await once(socket, 'open');
@@ -35,10 +37,20 @@ socket.on('message', (ack: Buffer) => {
   shell.write(pending.get(seq) as unknown as string);
   pending.delete(seq);
 });
+let paused = false;
 shell.onData((data) => {
   const bytes = data as unknown as Buffer;
   process.stdout.write(bytes);
-  socket.send(encodeFrame(FRAME.output, 0, [bytes]));
+  socket.send(encodeFrame(FRAME.output, 0, [bytes]), () => {
+    if (paused && socket.bufferedAmount <= SEND_HIGH / 2) {
+      paused = false;
+      shell.resume();
+    }
+  });
+  if (!paused && socket.bufferedAmount > SEND_HIGH) {
+    paused = true;
+    shell.pause();
+  }
 });
 shell.onExit(({ exitCode }) => {
   process.stdin.setRawMode(false);
