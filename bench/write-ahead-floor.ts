@@ -12,11 +12,25 @@ import { DatabaseSync } from 'node:sqlite';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { encodeFrame, FRAME, MAX_FRAME_DATA } from '@allmende/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /** The relay's script: `node FLOOR_RELAY COMMAND`, with FLOOR_URL in its environment. */
 export const FLOOR_RELAY = new URL('./write-ahead-relay.ts', import.meta.url).pathname;
+
+/**
+ * The floor's frames: type ‖ seq (4 bytes) ‖ data, as the recorder's channel frames them, but
+ * without loading the protocol's schemas: the relay's start is part of its `cat`.
+ */
+export const FLOOR_FRAME = { input: 1, output: 2, ack: 4 } as const;
+const STORE_BYTES = 64 * 1024;
+
+export function floorFrame(type: number, seq: number, data: Uint8Array = new Uint8Array()): Buffer {
+  const frame = Buffer.allocUnsafe(5 + data.length);
+  frame[0] = type;
+  frame.writeUInt32BE(seq, 1);
+  frame.set(data, 5);
+  return frame;
+}
 
 export type FloorServer = { url: string; close(): Promise<void> };
 
@@ -48,16 +62,16 @@ function serve(dir: string): void {
       db.exec('COMMIT');
     };
     socket.on('message', (frame: Buffer) => {
-      if (frame[0] === FRAME.input) {
+      if (frame[0] === FLOOR_FRAME.input) {
         store([...held, frame]);
         held = [];
         heldBytes = 0;
-        socket.send(encodeFrame(FRAME.ack, frame.readUInt32BE(1)));
+        socket.send(floorFrame(FLOOR_FRAME.ack, frame.readUInt32BE(1)));
         return;
       }
       held.push(frame);
       heldBytes += frame.length;
-      if (heldBytes < MAX_FRAME_DATA) return;
+      if (heldBytes < STORE_BYTES) return;
       store(held);
       held = [];
       heldBytes = 0;

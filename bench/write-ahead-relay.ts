@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { encodeFrame, FRAME } from '@allmende/protocol';
 import pty from '@lydell/node-pty';
 import { WebSocket } from 'ws';
+import { FLOOR_FRAME, floorFrame } from './write-ahead-floor.ts';
 
 const SEND_HIGH = 1024 * 1024;
 const [command = 'cat'] = process.argv.slice(2);
@@ -30,7 +30,7 @@ const pending = new Map<number, Buffer>();
 let seq = 0;
 process.stdin.on('data', (data: Buffer) => {
   pending.set(seq, data);
-  socket.send(encodeFrame(FRAME.input, seq++, [data]));
+  socket.send(floorFrame(FLOOR_FRAME.input, seq++, data));
 });
 socket.on('message', (ack: Buffer) => {
   const seq = ack.readUInt32BE(1);
@@ -41,7 +41,7 @@ let paused = false;
 shell.onData((data) => {
   const bytes = data as unknown as Buffer;
   process.stdout.write(bytes);
-  socket.send(encodeFrame(FRAME.output, 0, [bytes]), () => {
+  socket.send(floorFrame(FLOOR_FRAME.output, 0, bytes), () => {
     if (paused && socket.bufferedAmount <= SEND_HIGH / 2) {
       paused = false;
       shell.resume();
