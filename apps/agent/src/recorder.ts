@@ -17,6 +17,7 @@ import { AgentError } from './agent-error.ts';
 import { agentFiles, DEFAULT_AGENT_DIR, readAgentConfig } from './agent-dir.ts';
 import { ServerChannel, type ServerSays } from './channel.ts';
 import { readHostKey } from './host-key.ts';
+import { TerminalInput } from './terminal-input.ts';
 
 /** Output held back from the server beyond this pauses the shell until the server takes it. */
 const SEND_HIGH = 1024 * 1024;
@@ -148,7 +149,7 @@ type SessionOptions = {
 /** What runs the shell or command: a terminal, or plain pipes. */
 type Child = {
   write(data: Buffer): void;
-  /** Input written that the shell has not taken yet (node-pty keeps a terminal's to itself). */
+  /** Input written that the shell has not taken yet. */
   inputWaiting(): number;
   endInput(): void;
   pause(): void;
@@ -264,9 +265,10 @@ class Session {
         env: childEnvironment(),
         encoding: null,
       });
+      const input = new TerminalInput(masterOf(terminal), () => this.#pace());
       this.#child = {
-        write: (data) => terminal.write(data as unknown as string),
-        inputWaiting: () => 0,
+        write: (data) => input.write(data),
+        inputWaiting: () => input.waiting,
         endInput: () => {},
         pause: () => terminal.pause(),
         resume: () => terminal.resume(),
@@ -280,9 +282,10 @@ class Session {
         },
       };
       terminal.onData((data) => this.#output(data as unknown as Buffer, FRAME.output));
-      terminal.onExit(({ exitCode, signal }) =>
-        this.#exited(exitCode, signal ? String(signal) : null),
-      );
+      terminal.onExit(({ exitCode, signal }) => {
+        input.close();
+        this.#exited(exitCode, signal ? String(signal) : null);
+      });
       this.#terminal = asyncTerminal();
       process.stdin.setRawMode(true);
       // The client gets the bytes as the shell's terminal made them, as from script(1) or
@@ -489,6 +492,14 @@ class Session {
     if (this.#terminal?.writable) this.#terminal.write(`allmende: ${text}\r\n`);
     else this.#options.say(text);
   }
+}
+
+/** The file descriptor of a node-pty terminal's master (its `fd`, not in node-pty's types). */
+function masterOf(terminal: pty.IPty): number {
+  const fd = (terminal as unknown as { fd?: unknown }).fd;
+  if (typeof fd !== 'number')
+    throw new Error("node-pty gave no file descriptor for the shell's terminal");
+  return fd;
 }
 
 /**

@@ -356,6 +356,24 @@ describe.each(DIALECTS)('guarded sessions through the real sshd, on %s', (dialec
     expect(await result).toMatchObject({ code: 0, stdout: `${input.total}\n` });
   });
 
+  it('holds back a client that types faster than the shell in its terminal reads', async () => {
+    const cert = await certificate();
+    // Whole lines: a terminal's line discipline keeps them for the shell, where it would drop
+    // the rest of an overlong line. The shell reads none of it for 4 s, then exits.
+    const input = fastInput(24 * 1024 * 1024, 'allmende\n');
+    const result = await ssh(sshd, cert.key, cert.path, ['sleep 4'], {
+      input: input.stream,
+      terminal: true,
+    });
+    // The recorder kept its turn: it saw the shell exit and ended the session.
+    expect(result.code).toBe(0);
+    // It read from the client only while what waited for the shell stayed under its mark, so
+    // the transcript does not hold megabytes that never reached the shell.
+    const session = await endedSessionOfSerial(cert.serial);
+    expect(session.inputBytes).toBeGreaterThan(0);
+    expect(session.inputBytes).toBeLessThan(2 * 1024 * 1024);
+  });
+
   it('ends a command whose client is gone, and the session with it', async () => {
     const cert = await certificate();
     // A command that would write for hours; its first number marks its process.
@@ -599,8 +617,8 @@ async function pgrep(pattern: string): Promise<string> {
 }
 
 /** Input in 64 KiB pieces, as fast as a reader takes it; `taken()` tells how much it took. */
-function fastInput(total: number) {
-  const chunk = Buffer.alloc(64 * 1024, 'a');
+function fastInput(total: number, fill = 'a') {
+  const chunk = Buffer.alloc(64 * 1024, fill);
   let taken = 0;
   const stream = Readable.from(
     (function* () {

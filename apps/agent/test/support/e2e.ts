@@ -41,12 +41,22 @@ export function ssh(
   key: KeyPair,
   certificate: string | undefined,
   command: string[],
-  options: { input?: string | Readable; readSlowly?: boolean; goneAfter?: number } = {},
+  options: {
+    input?: string | Readable;
+    readSlowly?: boolean;
+    goneAfter?: number;
+    terminal?: boolean;
+  } = {},
 ): Promise<SshResult> {
   return new Promise((resolve) => {
     const child = spawn(
       'ssh',
-      [...sshOptions(sshd, key, certificate), 'root@127.0.0.1', ...command],
+      [
+        ...(options.terminal ? ['-tt'] : []),
+        ...sshOptions(sshd, key, certificate),
+        'root@127.0.0.1',
+        ...command,
+      ],
       {
         timeout: 60_000,
       },
@@ -73,6 +83,8 @@ export function ssh(
         stderr: Buffer.concat(stderr).toString('utf8'),
       }),
     );
+    // The command may end before it read all of its input, and ssh with it.
+    child.stdin.on('error', () => undefined);
     if (options.input instanceof Readable) options.input.pipe(child.stdin);
     else child.stdin.end(options.input ?? '');
   });
