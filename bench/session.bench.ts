@@ -28,10 +28,10 @@ import { startServer } from '../apps/server/src/server.ts';
 import { request, signIn } from '../apps/server/test/api.ts';
 import { createTestStore } from '../apps/server/test/harness.ts';
 import { hostBody } from '../test/support/coop-fixtures.ts';
-import { FLOOR_RELAY, startFloorServer } from './write-ahead-floor.ts';
 import { draft, signedBy, testMember } from '../test/support/members.ts';
 import { makeKey, signCertificate } from '../test/support/openssh.ts';
 import { TestSessionAuthority } from '../test/support/session-authority.ts';
+import { FLOOR_RELAY, startFloorServer } from './write-ahead-floor.ts';
 
 export type SessionFigures = {
   keystrokes: number;

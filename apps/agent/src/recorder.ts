@@ -265,7 +265,7 @@ class Session {
         env: childEnvironment(),
         encoding: null,
       });
-      const input = new TerminalInput(masterOf(terminal), () => this.#pace());
+      const input = new TerminalInput(terminal, () => this.#pace());
       this.#child = {
         write: (data) => input.write(data),
         inputWaiting: () => input.waiting,
@@ -492,14 +492,6 @@ class Session {
     if (this.#terminal?.writable) this.#terminal.write(`allmende: ${text}\r\n`);
     else this.#options.say(text);
   }
-}
-
-/** The file descriptor of a node-pty terminal's master (its `fd`, not in node-pty's types). */
-function masterOf(terminal: pty.IPty): number {
-  const fd = (terminal as unknown as { fd?: unknown }).fd;
-  if (typeof fd !== 'number')
-    throw new Error("node-pty gave no file descriptor for the shell's terminal");
-  return fd;
 }
 
 /**

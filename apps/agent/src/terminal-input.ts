@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import type pty from '@lydell/node-pty';
 
 /** How often input that the shell's terminal did not take is offered again. */
 const RETRY_MS = 10;
@@ -21,7 +22,12 @@ export class TerminalInput {
   #closed = false;
 
   /** `drained` runs when all that had to wait has been taken. */
-  constructor(fd: number, drained: () => void) {
+  constructor(terminal: pty.IPty, drained: () => void) {
+    // The master's descriptor: node-pty has it as `fd`, not in its types.
+    const fd = (terminal as unknown as { fd?: unknown }).fd;
+    if (typeof fd !== 'number') {
+      throw new Error("node-pty gave no file descriptor for the shell's terminal");
+    }
     this.#fd = fd;
     this.#drained = drained;
   }

@@ -2,20 +2,20 @@ import pty from '@lydell/node-pty';
 import { describe, expect, it } from 'vitest';
 import { TerminalInput } from '../src/terminal-input.ts';
 
-/** A shell in a terminal of its own, as the recorder starts one, and its master's fd. */
+/** A shell in a terminal of its own, as the recorder starts one. */
 function shell(command: string) {
   const terminal = pty.spawn('/bin/sh', ['-c', command], { cols: 80, rows: 24, encoding: null });
   const exited = new Promise<void>((resolve) => terminal.onExit(() => resolve()));
-  return { terminal, exited, fd: (terminal as unknown as { fd: number }).fd };
+  return { terminal, exited };
 }
 
 const lines = (bytes: number) => Buffer.alloc(bytes, 'allmende\n');
 
 describe('the input to the shell in a terminal', () => {
   it('waits without blocking while the shell reads nothing, and drains once it reads', async () => {
-    const { terminal, exited, fd } = shell('sleep 1; cat > /dev/null');
+    const { terminal, exited } = shell('sleep 1; cat > /dev/null');
     let drained = 0;
-    const input = new TerminalInput(fd, () => drained++);
+    const input = new TerminalInput(terminal, () => drained++);
     for (let i = 0; i < 16; i++) input.write(lines(16 * 1024));
     // The terminal took a few KiB; the rest waits here, and the event loop goes on.
     expect(input.waiting).toBeGreaterThan(128 * 1024);
@@ -32,8 +32,8 @@ describe('the input to the shell in a terminal', () => {
   });
 
   it('drops what waits when the shell exited without reading it, and takes no more', async () => {
-    const { exited, fd } = shell('sleep 0.3');
-    const input = new TerminalInput(fd, () => undefined);
+    const { terminal, exited } = shell('sleep 0.3');
+    const input = new TerminalInput(terminal, () => undefined);
     input.write(lines(256 * 1024));
     expect(input.waiting).toBeGreaterThan(0);
     await exited;

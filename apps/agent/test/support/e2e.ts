@@ -31,7 +31,8 @@ const sshOptions = (sshd: Sshd, key: KeyPair, certificate?: string) => [
 ];
 
 /**
- * `ssh root@127.0.0.1 COMMAND` without a terminal, as a script would run it. `readSlowly`
+ * `ssh root@127.0.0.1 COMMAND` without a terminal, as a script would run it, or with one
+ * (`terminal`: `ssh -tt`, the input then typed or pasted into it). `readSlowly`
  * waits 10 ms after each read, as a client on a slow link or behind a slow pipe does;
  * `goneAfter` kills the client once that many bytes of output came, as a dropped link does. A
  * stream as `input` is sent as fast as ssh takes it.
