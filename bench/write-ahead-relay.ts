@@ -2,13 +2,14 @@
  * The relay of the write-ahead floor (write-ahead-floor.ts): `node write-ahead-relay.ts COMMAND`
  * in a terminal, FLOOR_URL in its environment. The terminal is set up as the recorder sets up
  * the client's (raw, without output processing); a key reaches the command's terminal only
- * once the floor's thread has stored it. Output that the thread has not taken beyond 1 MiB
- * pauses the command, as the recorder's does.
+ * once the floor's thread has stored it, and is written to it as the recorder writes it. Output
+ * that the thread has not taken beyond 1 MiB pauses the command, as the recorder's does.
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import pty from '@lydell/node-pty';
 import { WebSocket } from 'ws';
+import { TerminalInput } from '../apps/agent/src/terminal-input.ts';
 import { FLOOR_FRAME, floorFrame } from './write-ahead-floor.ts';
 
 const SEND_HIGH = 1024 * 1024;
@@ -25,6 +26,7 @@ const shell = pty.spawn('/bin/sh', ['-c', command], {
 });
 process.stdin.setRawMode(true);
 spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+const input = new TerminalInput(shell, () => undefined);
 
 const pending = new Map<number, Buffer>();
 let seq = 0;
@@ -34,8 +36,9 @@ process.stdin.on('data', (data: Buffer) => {
 });
 socket.on('message', (ack: Buffer) => {
   const seq = ack.readUInt32BE(1);
-  shell.write(pending.get(seq) as unknown as string);
+  const data = pending.get(seq);
   pending.delete(seq);
+  if (data) input.write(data);
 });
 let paused = false;
 shell.onData((data) => {
