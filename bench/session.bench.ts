@@ -114,7 +114,8 @@ export async function benchSession(say: (line: string) => void): Promise<Session
     say('  keystrokes through the recorder, first session of the server …');
     const firstSession = await roundTrips(recorder('cat'), true);
     // The machine's speed drifts from minute to minute: each measurement through the recorder
-    // comes right after its baseline and script(1), and each figure is the median of RUNS.
+    // comes right after its baseline, script(1) and the floor, and each figure is the median of
+    // RUNS.
     const keys: { direct: number[]; relay: number[]; floor: number[]; recorder: number[] }[] = [];
     for (let run = 1; run <= RUNS; run++) {
       say(
