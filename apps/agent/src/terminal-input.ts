@@ -41,7 +41,8 @@ export class TerminalInput {
     if (this.#closed || data.length === 0) return;
     this.#queue.push(data);
     this.#waiting += data.length;
-    if (this.#retry === undefined && this.#queue.length === 1) this.#flush(false);
+    // Anything that waited before is offered again by the timer, in order.
+    if (this.#queue.length === 1) this.#flush(false);
   }
 
   /** The terminal is gone: what still waits is dropped, as a closed terminal drops it. */
