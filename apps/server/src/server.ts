@@ -15,6 +15,7 @@ import { LogService } from './log/log.service.ts';
 import { MailIntake } from './mail/mail-intake.ts';
 import { MailSender } from './mail/mail-sender.ts';
 import { MailOutbox } from './mail/outbox.ts';
+import { paceCollectionsByLiveMemory } from './ops/heap.ts';
 import { logBackgroundError } from './ops/log.ts';
 import { Metrics } from './ops/metrics.ts';
 import { prepareDataFolder } from './setup/data-folder.ts';
@@ -237,6 +238,7 @@ export async function startServer(
     beforeAck,
     ...overrides
   } = options;
+  paceCollectionsByLiveMemory();
   const config = await loadConfig(overrides);
   const coop = await openCooperative(config, { founders, sessionAuthority, beforeAck });
   const app = await buildApp({
