@@ -22,6 +22,7 @@ import {
   replayStatements,
   requestDigest,
   RuleAudit,
+  RuleViolation,
   type ReplayedEntry,
 } from './index.ts';
 
@@ -310,6 +311,16 @@ describe('auditing a log', () => {
     const { started } = session(log, index, 7);
     attest(log, 'b', true);
     expect(await violationsOf(log)).toEqual([{ index: started, rule: 'session.certificate' }]);
+  });
+
+  it('stops a replay at a session without a certificate, as at any other broken rule', async () => {
+    const log = await cooperative();
+    const { index } = await request(log);
+    const { started } = session(log, index, 7);
+    const error = await replayStatements(log.entries).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RuleViolation);
+    expect(error).toMatchObject({ rule: 'session.certificate' });
+    expect((error as RuleViolation).message).toMatch(new RegExp(`^entry ${started}: `));
   });
 
   it('reports a session begun after its certificate ran out', async () => {

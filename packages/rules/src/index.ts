@@ -50,7 +50,7 @@ export {
   evaluateStatement,
   type ConsentReport,
 } from './apply.ts';
-export { replayEntry, replayStatements, type ReplayedEntry } from './replay.ts';
+export { replayStatements, type ReplayedEntry } from './replay.ts';
 export { RuleAudit, auditStatements, type Violation } from './audit.ts';
 export {
   applyOversightStatement,
